@@ -1,0 +1,1 @@
+"""The ``qa-service`` command line. Each module registers its own commands on the app."""

@@ -1,0 +1,35 @@
+"""Process-wide guarantees the service enforces itself: no hub access, no telemetry.
+
+These are environment switches read by the libraries at import time, so they are set as soon as
+``qa_service`` is imported, before any model library is.
+"""
+
+from __future__ import annotations
+
+import os
+
+#: Environment the service forces. ``PYANNOTE_METRICS_ENABLED=0`` switches pyannote.audio's
+#: OpenTelemetry metrics off; the ``HF_*`` switches stop huggingface_hub and transformers from
+#: reaching a hub; the last ones stop tqdm/transformers from phoning home or nagging.
+OFFLINE_ENV: dict[str, str] = {
+    "HF_HUB_OFFLINE": "1",
+    "TRANSFORMERS_OFFLINE": "1",
+    "HF_DATASETS_OFFLINE": "1",
+    "HF_HUB_DISABLE_TELEMETRY": "1",
+    "DO_NOT_TRACK": "1",
+    "PYANNOTE_METRICS_ENABLED": "0",
+}
+
+
+def enforce_offline() -> None:
+    """Force the offline/no-telemetry environment, overriding whatever the user set."""
+    for key, value in OFFLINE_ENV.items():
+        os.environ[key] = value
+
+
+def pyannote_telemetry_enabled() -> bool:
+    """Ask pyannote.audio itself whether it would send metrics (imports pyannote)."""
+    enforce_offline()
+    from pyannote.audio.telemetry.metrics import is_metrics_enabled  # type: ignore[import-untyped]
+
+    return bool(is_metrics_enabled())

@@ -1,0 +1,90 @@
+"""All configuration, from one pydantic-settings class (environment prefix ``QA_``).
+
+Get it through :func:`get_settings` (cached); never build it at import time. Every model setting
+is either a local path or empty, meaning "the embedded default from an installed package"; see
+``models/manifest.toml`` and ``qa-service models``.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+#: The project checkout (``models/``, ``rubrics/``, ``sample_audio/`` live here).
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="QA_", env_file=".env", extra="ignore")
+
+    # where things live ------------------------------------------------------------------------
+    data_dir: Path = Field(default=PROJECT_ROOT / "var", description="Database, audio store, caches.")
+    model_cache_dir: Path | None = Field(
+        default=None, description="Assembled/converted model weights (default: <data_dir>/models)."
+    )
+    manifest_path: Path = PROJECT_ROOT / "models" / "manifest.toml"
+    rubric_dir: Path = PROJECT_ROOT / "rubrics"
+    sample_dir: Path = PROJECT_ROOT / "sample_audio"
+
+    # models: a local directory/file, or empty for the embedded default ------------------------
+    asr_model_en: Path | None = Field(default=None, description="CTranslate2 Whisper dir for English.")
+    asr_model_multilingual: Path | None = Field(
+        default=None, description="CTranslate2 Whisper dir for Mandarin and other languages."
+    )
+    segmentation_model: Path | None = Field(default=None, description="pyannote segmentation checkpoint.")
+    embedding_model: Path | None = Field(default=None, description="CAM++ speaker-embedding state dict.")
+    text_encoder_model: Path | None = Field(default=None, description="Base encoder dir (transformers).")
+    classifier_model: Path | None = Field(default=None, description="Trained call classifier dir.")
+
+    # compute ------------------------------------------------------------------------------------
+    device: Literal["auto", "cpu", "cuda"] = "auto"
+    compute_type: str = Field(default="auto", description="CTranslate2 compute type; auto picks by device.")
+    cpu_threads: int = Field(default=0, description="Threads per model; 0 = all cores.")
+    asr_beam_size: int = 1
+    asr_batch_size: int = 8
+
+    # speech pipeline ------------------------------------------------------------------------------
+    language: str = Field(default="auto", description='"zh", "en" or "auto" (detect).')
+    allow_language_detection: bool = True
+    agent_channel: int = Field(default=0, description="Stereo recordings: channel carrying the agent.")
+    num_speakers: int = Field(default=2, description="Mono calls: expected speakers.")
+    hotwords: list[str] = Field(default_factory=list, description="Bank and product names for ASR.")
+    vad_filter: bool = True
+    role_confidence_threshold: float = 0.6
+
+    # rubrics ---------------------------------------------------------------------------------------
+    rubric_vars: dict[str, str] = Field(
+        default_factory=lambda: {"bank_name": "建设银行", "bank_name_en": "Construction Bank"},
+        description="Template variables for rubrics (bank name, product names, job-number pattern).",
+    )
+    silence_threshold_s: float = 5.0
+
+    # storage and workers ---------------------------------------------------------------------------
+    database_url: str | None = Field(default=None, description="Default: SQLite in <data_dir>/qa.db.")
+    audio_store_dir: Path | None = Field(default=None, description="Default: <data_dir>/audio.")
+    broker_url: str | None = Field(default=None, description="Celery broker; empty = embedded worker.")
+    result_backend: str | None = None
+    customer_ref_salt: str = Field(default="change-me", description="Salt for hashing customer references.")
+    redact_pii: bool = True
+
+    @property
+    def resolved_model_cache_dir(self) -> Path:
+        return self.model_cache_dir or self.data_dir / "models"
+
+    @property
+    def resolved_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.data_dir / 'qa.db'}"
+
+    @property
+    def resolved_audio_store_dir(self) -> Path:
+        return self.audio_store_dir or self.data_dir / "audio"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process's settings, read once from the environment (and ``.env``)."""
+    return Settings()
