@@ -70,6 +70,26 @@ class Settings(BaseSettings):
     result_backend: str | None = None
     customer_ref_salt: str = Field(default="change-me", description="Salt for hashing customer references.")
     redact_pii: bool = True
+    timezone: str = Field(default="Asia/Shanghai", description="Call-centre local time zone.")
+    shifts: dict[str, str] = Field(
+        default_factory=lambda: {"early": "07:00-15:00", "late": "15:00-23:00", "night": "23:00-07:00"},
+        description="Shift name → local 'HH:MM-HH:MM' (may wrap midnight); calls are counted per shift.",
+    )
+    ingest_filename_pattern: str = Field(
+        default=r"AGENT_(?P<agent_id>[A-Za-z0-9-]+)_DT_(?P<started_at>\d{8}[T_-]?\d{4,6})",
+        description="Regex searched in recorder file names; named groups are CallMetadata fields.",
+    )
+    lease_timeout_s: float = Field(default=600.0, description="A silent stage this old is stuck.")
+    queue_grace_s: float = Field(default=120.0, description="Re-send queued calls this old if queue empty.")
+    requeue_after_s: float = Field(default=3600.0, description="Re-send queued calls this old anyway.")
+    sweep_interval_s: float = Field(default=30.0, description="How often each worker runs the sweeper.")
+    max_attempts: int = Field(default=3, description="Lost-worker attempts before failing.")
+    task_max_retries: int = Field(default=8, description="Retries of a transient error (database, broker).")
+    retry_backoff_s: float = Field(default=2.0, description="First retry delay; doubles per retry.")
+    retry_backoff_max_s: float = Field(default=120.0, description="Longest retry delay.")
+    analysis_backend: str = Field(
+        default="", description="'module:factory' of the analysis backend; empty = the real pipeline."
+    )
 
     @property
     def resolved_model_cache_dir(self) -> Path:

@@ -1,0 +1,321 @@
+"""ORM tables (SQLAlchemy 2). The schema itself is created by the Alembic migrations in
+``qa_service/store/migrations``; ``tests/store`` checks that the two agree on SQLite and PostgreSQL.
+
+Calls and their processing state; audio metadata (the bytes live in the content-addressed
+:mod:`~qa_service.store.audio_store`, never in the database); the redacted transcript (as a lossless
+JSON document plus one row per utterance for queries); metrics, scorecard + findings, classification
++ labels; processing attempts; ingest batches and rejections. Users, teams, reviews, coaching sets
+and the append-only audit log are here for the supervisor API.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    Date,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from qa_service.store.types import BigId, Json, UTCDateTime, utcnow
+
+NAMING = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+def _call_fk(ondelete: str = "CASCADE") -> Any:
+    return ForeignKey("calls.id", ondelete=ondelete)
+
+
+# --------------------------------------------------------------------------- audio and ingest
+class AudioBlob(Base):
+    """One stored recording, by content hash (the file is ``<audio root>/ab/cd/<sha256>``)."""
+
+    __tablename__ = "audio_blobs"
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    size_bytes: Mapped[int] = mapped_column(BigId)
+    extension: Mapped[str] = mapped_column(String(16), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class IngestBatch(Base):
+    __tablename__ = "ingest_batches"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    source: Mapped[str] = mapped_column(String(1024))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    accepted: Mapped[int] = mapped_column(Integer, default=0)
+    rejected: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class IngestRejection(Base):
+    """A file an ingest refused, and why (duplicate, unreadable, bad metadata, ...)."""
+
+    __tablename__ = "ingest_rejections"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("ingest_batches.id", ondelete="CASCADE"), index=True)
+    file_name: Mapped[str] = mapped_column(String(1024))
+    kind: Mapped[str] = mapped_column(String(32))
+    reason: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+# --------------------------------------------------------------------------- calls
+class Call(Base):
+    __tablename__ = "calls"
+    __table_args__ = (
+        Index("ix_calls_state_stage", "state", "stage"),
+        Index("ix_calls_state_lease", "state", "lease_expires_at"),
+        Index("ix_calls_agent_date", "agent_id", "local_date"),
+    )
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    call_id: Mapped[str] = mapped_column(String(128), unique=True)
+    audio_sha256: Mapped[str] = mapped_column(ForeignKey("audio_blobs.sha256"), unique=True)
+    source_name: Mapped[str] = mapped_column(String(512), default="")
+    batch_id: Mapped[int | None] = mapped_column(ForeignKey("ingest_batches.id", ondelete="SET NULL"))
+    # recorder metadata
+    agent_id: Mapped[str | None] = mapped_column(String(64))
+    team: Mapped[str | None] = mapped_column(String(64), index=True)
+    queue: Mapped[str | None] = mapped_column(String(64))
+    direction: Mapped[str] = mapped_column(String(16), default="inbound")
+    campaign: Mapped[str | None] = mapped_column(String(32))
+    language: Mapped[str | None] = mapped_column(String(8))  # metadata hint; transcript has the detected one
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    local_date: Mapped[date | None] = mapped_column(Date, index=True)  # in the call centre's time zone
+    shift: Mapped[str | None] = mapped_column(String(32))
+    customer_ref_hash: Mapped[str | None] = mapped_column(String(64), index=True)  # salted sha256
+    agent_channel: Mapped[int | None] = mapped_column(Integer)
+    duration_s: Mapped[float | None] = mapped_column(Float)  # audio length, known after decoding
+    # processing
+    state: Mapped[str] = mapped_column(String(16), default="queued")
+    stage: Mapped[str] = mapped_column(String(16), default="transcribe")
+    progress: Mapped[float] = mapped_column(Float, default=0.0)  # percent of the whole call
+    step: Mapped[str] = mapped_column(String(64), default="")  # what the pipeline reports it is doing
+    failure_reason: Mapped[str | None] = mapped_column(Text)
+    failure_kind: Mapped[str | None] = mapped_column(String(64))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    lease_owner: Mapped[str | None] = mapped_column(String(128))
+    lease_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    queued_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    result_pipeline_version: Mapped[str | None] = mapped_column(String(32))
+    result_rubric_hash: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class ProcessingAttempt(Base):
+    __tablename__ = "processing_attempts"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    call_pk: Mapped[int] = mapped_column(_call_fk(), index=True)
+    stage: Mapped[str] = mapped_column(String(16))
+    lease_owner: Mapped[str] = mapped_column(String(128))
+    outcome: Mapped[str] = mapped_column(String(16), default="running")
+    error: Mapped[str | None] = mapped_column(Text)
+    pipeline_version: Mapped[str] = mapped_column(String(32))
+    rubric_hash: Mapped[str | None] = mapped_column(String(64))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+# --------------------------------------------------------------------------- results
+class Transcript(Base):
+    """The redacted, role-labelled transcript; ``body`` is lossless (see store/codec.py)."""
+
+    __tablename__ = "transcripts"
+    call_pk: Mapped[int] = mapped_column(_call_fk(), primary_key=True)
+    pipeline_version: Mapped[str] = mapped_column(String(32))
+    language: Mapped[str] = mapped_column(String(8))
+    duration_s: Mapped[float] = mapped_column(Float)
+    diarization_method: Mapped[str] = mapped_column(String(32), default="")
+    role_method: Mapped[str | None] = mapped_column(String(32))
+    role_confidence: Mapped[float | None] = mapped_column(Float)
+    role_low_confidence: Mapped[bool] = mapped_column(Boolean, default=False)
+    redacted: Mapped[bool] = mapped_column(Boolean, default=True)
+    body: Mapped[dict[str, Any]] = mapped_column(Json)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class UtteranceRow(Base):
+    __tablename__ = "utterances"
+    __table_args__ = (UniqueConstraint("call_pk", "idx"),)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    call_pk: Mapped[int] = mapped_column(_call_fk())
+    idx: Mapped[int] = mapped_column(Integer)
+    role: Mapped[str] = mapped_column(String(16))
+    speaker: Mapped[str] = mapped_column(String(64))
+    channel: Mapped[int | None] = mapped_column(Integer)
+    start_s: Mapped[float] = mapped_column(Float)
+    end_s: Mapped[float] = mapped_column(Float)
+    text: Mapped[str] = mapped_column(Text)
+
+
+class MetricsRow(Base):
+    __tablename__ = "call_metrics"
+    call_pk: Mapped[int] = mapped_column(_call_fk(), primary_key=True)
+    duration_s: Mapped[float] = mapped_column(Float)
+    agent_talk_s: Mapped[float] = mapped_column(Float)
+    customer_talk_s: Mapped[float] = mapped_column(Float)
+    talk_to_listen: Mapped[float | None] = mapped_column(Float)
+    total_silence_s: Mapped[float] = mapped_column(Float)
+    total_overtalk_s: Mapped[float] = mapped_column(Float)
+    agent_interruptions: Mapped[int] = mapped_column(Integer)
+    agent_rate: Mapped[float | None] = mapped_column(Float)
+    customer_rate: Mapped[float | None] = mapped_column(Float)
+    rate_unit: Mapped[str] = mapped_column(String(16))
+    first_response_s: Mapped[float | None] = mapped_column(Float)
+    detail: Mapped[dict[str, Any]] = mapped_column(Json)  # silence and overtalk intervals
+
+
+class Scorecard(Base):
+    __tablename__ = "scorecards"
+    call_pk: Mapped[int] = mapped_column(_call_fk(), primary_key=True)
+    rubric_id: Mapped[str] = mapped_column(String(64), index=True)
+    rubric_version: Mapped[str] = mapped_column(String(32))
+    rubric_hash: Mapped[str] = mapped_column(String(64))
+    score: Mapped[float] = mapped_column(Float)
+    passed: Mapped[bool] = mapped_column(Boolean)
+    auto_failed: Mapped[bool] = mapped_column(Boolean, default=False)
+    needs_review: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+
+
+class FindingRow(Base):
+    __tablename__ = "findings"
+    __table_args__ = (
+        UniqueConstraint("call_pk", "item_id"),
+        Index("ix_findings_item_outcome", "item_id", "outcome"),
+    )
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    call_pk: Mapped[int] = mapped_column(_call_fk())
+    position: Mapped[int] = mapped_column(Integer)
+    item_id: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(32))
+    outcome: Mapped[str] = mapped_column(String(16))
+    weight: Mapped[float] = mapped_column(Float)
+    score: Mapped[float] = mapped_column(Float)
+    critical: Mapped[bool] = mapped_column(Boolean, default=False)
+    message: Mapped[str] = mapped_column(Text, default="")
+    evidence: Mapped[list[dict[str, Any]]] = mapped_column(Json)
+
+
+class ClassificationRow(Base):
+    __tablename__ = "classifications"
+    call_pk: Mapped[int] = mapped_column(_call_fk(), primary_key=True)
+    business_type: Mapped[str] = mapped_column(String(32))
+    outcome: Mapped[str | None] = mapped_column(String(32))
+    outcome_score: Mapped[float | None] = mapped_column(Float)
+    escalation_risk: Mapped[bool] = mapped_column(Boolean, default=False)
+    escalation_score: Mapped[float] = mapped_column(Float, default=0.0)
+    model: Mapped[str] = mapped_column(String(128), default="")
+    detail: Mapped[dict[str, Any]] = mapped_column(Json)  # scores, sentiment, evidence indices
+
+
+class CallLabel(Base):
+    """One label of a call, for counting: contact reasons (several), business type, outcome."""
+
+    __tablename__ = "call_labels"
+    __table_args__ = (Index("ix_call_labels_kind_label", "kind", "label"),)
+    call_pk: Mapped[int] = mapped_column(_call_fk(), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32), primary_key=True)
+    label: Mapped[str] = mapped_column(String(32), primary_key=True)
+
+
+# --------------------------------------------------------------------------- people (supervisor API)
+class User(Base):
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(String(128), default="")
+    role: Mapped[str] = mapped_column(String(32))  # states.UserRole
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class UserTeam(Base):
+    """The teams a user may see (scope of every query the API runs for them)."""
+
+    __tablename__ = "user_teams"
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    team: Mapped[str] = mapped_column(String(64), primary_key=True)
+
+
+class Review(Base):
+    """A supervisor's review of a (flagged) call; overrides become training labels."""
+
+    __tablename__ = "reviews"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    call_pk: Mapped[int] = mapped_column(_call_fk(), index=True)
+    reviewer_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    comment: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class ReviewOverride(Base):
+    """One correction: a finding's outcome (``target='finding'``, ``key`` = item id) or a label
+    (``target='label'``, ``key`` = a LabelKind)."""
+
+    __tablename__ = "review_overrides"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("reviews.id", ondelete="CASCADE"), index=True)
+    target: Mapped[str] = mapped_column(String(16))
+    key: Mapped[str] = mapped_column(String(64))
+    original: Mapped[str | None] = mapped_column(String(64))
+    value: Mapped[str] = mapped_column(String(64))
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+class CoachingSet(Base):
+    __tablename__ = "coaching_sets"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(128))
+    team: Mapped[str | None] = mapped_column(String(64), index=True)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class CoachingClip(Base):
+    __tablename__ = "coaching_clips"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    set_id: Mapped[int] = mapped_column(ForeignKey("coaching_sets.id", ondelete="CASCADE"), index=True)
+    call_pk: Mapped[int] = mapped_column(_call_fk(), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    start_s: Mapped[float] = mapped_column(Float)
+    end_s: Mapped[float] = mapped_column(Float)
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+class AuditEvent(Base):
+    """Append-only (the migration adds triggers that refuse UPDATE and DELETE on both backends)."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_log_action_at", "action", "at"),)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    action: Mapped[str] = mapped_column(String(32))  # states.AuditAction
+    call_pk: Mapped[int | None] = mapped_column(ForeignKey("calls.id"), index=True)
+    detail: Mapped[dict[str, Any]] = mapped_column(Json, default=dict)
+    client: Mapped[str] = mapped_column(String(64), default="")
