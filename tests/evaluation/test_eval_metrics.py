@@ -1,0 +1,89 @@
+"""WER/CER, DER and role accuracy on hand-built references and hypotheses."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa_service.domain import Role, SpeakerTurn, Utterance
+from qa_service.evaluation.metrics import (
+    DerCounts,
+    ErrorCounts,
+    RoleCounts,
+    diarization_errors,
+    role_errors,
+    transcript_errors,
+)
+
+
+def test_wer_normalises_case_punctuation_and_number_words() -> None:
+    counts = transcript_errors("Thank you for calling, goodbye.", "thank you for calling goodbye", "en")
+    assert counts.unit == "WER" and counts.errors == 0 and counts.reference_length == 5
+    one_sub = transcript_errors("may I have your full name", "may I have your phone name", "en")
+    assert one_sub.substitutions == 1 and one_sub.rate == pytest.approx(1 / 6)
+    spelled = transcript_errors("I sent 2500 dollars", "I sent two thousand five hundred dollars", "en")
+    assert spelled.errors == 0
+
+
+def test_cer_normalises_script_width_and_punctuation() -> None:
+    counts = transcript_errors("您好，建设银行。", "您好, 建設銀行!", "zh")
+    assert counts.unit == "CER" and counts.errors == 0 and counts.reference_length == 6
+    sub = transcript_errors("工号一零二三", "公号一零二三", "zh")
+    assert sub.errors == 1
+
+
+def test_empty_references_and_hypotheses() -> None:
+    assert transcript_errors("", "", "en").rate == 0.0
+    assert transcript_errors("", "invented words", "en").rate == 1.0  # anything invented is an error
+    nothing = transcript_errors("hello there", "", "en")
+    assert nothing.deletions == 2 and nothing.rate == 1.0
+
+
+def test_error_counts_add_up_corpus_level() -> None:
+    a = ErrorCounts("WER", 1, 0, 0, 10)
+    b = ErrorCounts("WER", 0, 1, 1, 30)
+    assert (a + b).rate == pytest.approx(3 / 40)
+
+
+def _turns(*t: tuple[str, float, float]) -> tuple[SpeakerTurn, ...]:
+    return tuple(SpeakerTurn(s, a, b) for s, a, b in t)
+
+
+def test_der_uses_the_optimal_label_mapping_and_collars() -> None:
+    ref = _turns(("agent", 0.0, 5.0), ("customer", 6.0, 10.0))
+    perfect = _turns(("SPEAKER_01", 0.0, 5.0), ("SPEAKER_00", 6.0, 10.0))
+    assert diarization_errors(ref, perfect).rate == 0.0
+    late = _turns(("A", 0.1, 5.0), ("B", 6.0, 10.0))  # 0.1 s missed at the first boundary
+    assert diarization_errors(ref, late, collar=0.0).rate == pytest.approx(0.1 / 9.0)
+    assert diarization_errors(ref, late, collar=0.25).rate == 0.0  # ±0.125 s forgiven
+    swapped = _turns(("A", 0.0, 10.0))  # one speaker for everything
+    counts = diarization_errors(ref, swapped)
+    assert counts.confusion == pytest.approx(4.0) and counts.false_alarm == pytest.approx(1.0)
+    assert counts.rate == pytest.approx(5.0 / 9.0)
+
+
+def test_der_counts_add_up() -> None:
+    total = DerCounts(1.0, 0.0, 0.0, 10.0) + DerCounts(0.0, 1.0, 1.0, 10.0)
+    assert total.rate == pytest.approx(0.15)
+
+
+def _utt(role: Role, start: float, end: float) -> Utterance:
+    return Utterance("X", start, end, "...", role=role)
+
+
+def test_role_accuracy_is_measured_over_attributed_reference_time() -> None:
+    ref = [(Role.AGENT, 0.0, 4.0), (Role.CUSTOMER, 5.0, 9.0)]
+    right = [_utt(Role.AGENT, 0.2, 3.8), _utt(Role.CUSTOMER, 5.1, 9.0)]
+    counts = role_errors(ref, right)
+    assert counts.accuracy == 1.0
+    assert counts.coverage == pytest.approx((3.6 + 3.9) / 8.0)
+    swapped = [_utt(Role.CUSTOMER, 0.0, 4.0), _utt(Role.AGENT, 5.0, 9.0)]
+    assert role_errors(ref, swapped).accuracy == 0.0
+    half = [_utt(Role.AGENT, 0.0, 4.0), _utt(Role.AGENT, 5.0, 7.0), _utt(Role.CUSTOMER, 7.0, 9.0)]
+    assert role_errors(ref, half).accuracy == pytest.approx(6.0 / 8.0)
+
+
+def test_role_accuracy_ignores_unknown_roles_and_handles_nothing() -> None:
+    ref = [(Role.AGENT, 0.0, 4.0)]
+    assert role_errors(ref, [_utt(Role.UNKNOWN, 0.0, 4.0)]).accuracy is None
+    assert RoleCounts(0.0, 0.0, 0.0).coverage is None
+    assert (RoleCounts(1.0, 2.0, 4.0) + RoleCounts(1.0, 2.0, 4.0)).accuracy == 0.5

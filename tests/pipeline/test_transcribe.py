@@ -1,0 +1,108 @@
+"""The faster-whisper adapter's edge: type conversion, simplified Chinese, loop cutting, language choice.
+
+A stand-in for the CTranslate2 model returns faster-whisper-shaped objects; the real model runs in
+test_speech_models.py.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from types import SimpleNamespace
+from typing import Any
+
+import numpy as np
+import pytest
+
+from qa_service.domain import Audio, Word
+from qa_service.pipeline.transcribe import WhisperConfig, WhisperTranscriber, collapse_repeats
+
+
+def _w(text: str, start: float, end: float, p: float = 0.9) -> SimpleNamespace:
+    return SimpleNamespace(word=text, start=start, end=end, probability=p)
+
+
+def _seg(text: str, words: list[SimpleNamespace]) -> SimpleNamespace:
+    start, end = (words[0].start, words[-1].end) if words else (0.0, 0.0)
+    return SimpleNamespace(text=text, start=start, end=end, words=words, avg_logprob=-0.2,
+                           no_speech_prob=0.01)
+
+
+@dataclass
+class FakeWhisper:
+    segments: list[SimpleNamespace]
+    language: str = "en"
+    probs: list[tuple[str, float]] = field(default_factory=list)
+    kwargs: dict[str, Any] = field(default_factory=dict)
+
+    def transcribe(self, audio: np.ndarray, **kwargs: Any) -> tuple[Any, Any]:
+        self.kwargs = kwargs
+        info = SimpleNamespace(language=kwargs.get("language") or self.language, language_probability=0.97)
+        return iter(self.segments), info
+
+    def detect_language(self, audio: np.ndarray, **kwargs: Any) -> tuple[str, float, list[tuple[str, float]]]:
+        return self.probs[0][0], self.probs[0][1], self.probs
+
+
+AUDIO = Audio(np.zeros((1, 16000 * 5), np.float32))
+
+
+def _transcriber(model: FakeWhisper, **config: Any) -> WhisperTranscriber:
+    return WhisperTranscriber(model, WhisperConfig(**config))  # type: ignore[arg-type]
+
+
+def test_segments_and_words_become_domain_objects() -> None:
+    words = [_w(" Thank", 0.1, 0.4), _w(" you", 0.4, 0.6), _w(" for", 0.6, 0.8), _w(" calling.", 0.8, 1.3)]
+    model = FakeWhisper([_seg(" Thank you for calling.", words)])
+    seen: list[tuple[str, float, float]] = []
+    result = _transcriber(model, hotwords=("Construction Bank",)).transcribe(
+        AUDIO, "en", lambda s, d, t: seen.append((s, d, t)))
+    assert result.language == "en" and result.duration == 5.0
+    seg = result.segments[0]
+    assert seg.text == "Thank you for calling." and (seg.start, seg.end) == (0.1, 1.3)
+    assert seg.words[0] == Word("Thank", 0.1, 0.4, 0.9)
+    assert model.kwargs["word_timestamps"] is True and model.kwargs["vad_filter"] is True
+    assert model.kwargs["hotwords"] == "Construction Bank" and model.kwargs["temperature"] == [0.0]
+    assert seen[-1] == ("transcribe", 5.0, 5.0)
+
+
+def test_mandarin_is_forced_converted_to_simplified_and_split_latin_is_glued() -> None:
+    words = [_w("您好，", 0.0, 0.5), _w("建設", 0.5, 0.8), _w("銀行，", 0.8, 1.1), _w("我是", 1.1, 1.3),
+             _w("W", 1.3, 1.4), _w("ake", 1.4, 1.5), _w("26", 1.5, 1.7)]
+    model = FakeWhisper([_seg("您好，建設銀行，我是W", words)])
+    result = _transcriber(model).transcribe(AUDIO, "zh")
+    assert model.kwargs["language"] == "zh"
+    assert result.segments[0].text == "您好，建设银行，我是W"
+    assert [w.text for w in result.words] == ["您好，", "建设", "银行，", "我是", "Wake26"]
+    assert result.words[-1].start == 1.3 and result.words[-1].end == 1.7
+
+
+def test_segments_without_words_are_dropped() -> None:
+    model = FakeWhisper([_seg(" ...", []), _seg(" Hi.", [_w(" Hi.", 1.0, 1.2)])])
+    assert [s.text for s in _transcriber(model).transcribe(AUDIO, "en").segments] == ["Hi."]
+
+
+def test_decoding_loops_are_cut_across_segments() -> None:
+    loop = [_seg("您设计您是其为您。", [_w("您", t, t + 0.1), _w("设计", t + 0.1, t + 0.3),
+                                    _w("您是", t + 0.3, t + 0.5), _w("其为您。", t + 0.5, t + 0.9)])
+            for t in (1.0, 2.0, 3.0, 4.0)]
+    model = FakeWhisper([_seg("您好", [_w("您好", 0.0, 0.5)]), *loop])
+    result = _transcriber(model).transcribe(AUDIO, "zh")
+    assert "".join(w.text for w in result.words) == "您好您设计您是其为您。"
+
+
+def test_collapse_repeats_keeps_ordinary_repetition() -> None:
+    words = [Word(t, i, i + 1) for i, t in enumerate(["no", "no", "I", "said", "no", "no"])]
+    assert collapse_repeats(words) == tuple(words)
+    digits = [Word(t, i, i + 1) for i, t in enumerate(["6", "0", "0", "0", "0", "1"])]
+    assert collapse_repeats(digits) == tuple(digits)  # four zeros in a card number stay
+    loop = [Word(t, i, i + 1) for i, t in enumerate(["hello", "hello", "hello", "hello", "hello", "hello"])]
+    assert [w.text for w in collapse_repeats(loop)] == ["hello"]
+
+
+@pytest.mark.parametrize(("probs", "expected"), [
+    ([("th", 0.6), ("zh", 0.3), ("en", 0.1)], "zh"),  # Whisper's favourite is not a candidate
+    ([("en", 0.8), ("zh", 0.1)], "en"),
+])
+def test_language_detection_picks_among_the_candidates(probs: list[tuple[str, float]], expected: str) -> None:
+    language, p = _transcriber(FakeWhisper([], probs=probs)).detect_language(AUDIO, ("zh", "en"))
+    assert language == expected and 0.5 < p <= 1.0
