@@ -30,6 +30,6 @@ def enforce_offline() -> None:
 def pyannote_telemetry_enabled() -> bool:
     """Ask pyannote.audio itself whether it would send metrics (imports pyannote)."""
     enforce_offline()
-    from pyannote.audio.telemetry.metrics import is_metrics_enabled  # type: ignore[import-untyped]
+    from pyannote.audio.telemetry.metrics import is_metrics_enabled
 
     return bool(is_metrics_enabled())

@@ -11,7 +11,9 @@ from qa_service.settings import PROJECT_ROOT, Settings, get_settings
 
 
 @pytest.fixture(autouse=True)
-def _isolated_settings(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+def _isolated_settings(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[None]:
     """Point the process settings at a temporary data dir (models stay in the shared cache)."""
     data_dir = tmp_path_factory.mktemp("qa-data")
     monkeypatch.setenv("QA_DATA_DIR", str(data_dir))

@@ -22,7 +22,10 @@ def _segmentation(path: Path, settings: Settings) -> str:
     from pyannote.audio import Model
 
     model = Model.from_pretrained(str(path))
-    return f"{type(model).__name__}, {sum(p.numel() for p in model.parameters()):,} parameters"
+    if model is None:
+        raise ValueError("pyannote returned no model for this checkpoint")
+    params = sum(int(p.numel()) for p in model.parameters())
+    return f"{type(model).__name__}, {params:,} parameters"
 
 
 def _onnx(path: Path, settings: Settings) -> str:
