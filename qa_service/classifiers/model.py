@@ -65,7 +65,7 @@ class ModelConfig:
     base_name: str
     base_sha256: str
     pool_layers: tuple[int, ...] = (10, 12)
-    members: int = 3
+    members: int = 5
     reason_threshold: float = 0.5
     escalation_threshold: float = 0.5
 
@@ -133,9 +133,7 @@ def read_config(path: Path) -> ModelConfig:
             raise ValueError("encoder prefix or token limit differ from this version of qa-service")
         thresholds = raw.get("thresholds", {})
         return ModelConfig(
-            HeadConfig(
-                int(heads["dim"]), int(heads["hidden"]), int(heads["topic_hidden"]), float(heads["dropout"])
-            ),
+            HeadConfig(int(heads["dim"]), int(heads["hidden"]), int(heads["topic_hidden"]), float(heads["dropout"])),
             str(raw["base_model"]["name"]),
             str(raw["base_model"]["sha256"]),
             tuple(int(k) for k in enc["pool_layers"]),
@@ -159,9 +157,7 @@ def round_to_fp16(members: Sequence[CallHeads]) -> None:
                 t.copy_(t.half().float())
 
 
-def save_model(
-    path: Path, members: Sequence[CallHeads], config: ModelConfig, extra: dict[str, Any], card: str
-) -> None:
+def save_model(path: Path, members: Sequence[CallHeads], config: ModelConfig, extra: dict[str, Any], card: str) -> None:
     from safetensors.torch import save_file
 
     path.mkdir(parents=True, exist_ok=True)
@@ -252,6 +248,10 @@ class NeuralCallClassifier:
         esc_p = probs.escalation[i, :n].numpy()
         sent_p = probs.sentiment[i, :n].numpy()
         call_reason = reason_p[customer].max(axis=0) if customer else np.zeros(len(REASONS))
+        reasons = [r for k, r in enumerate(REASONS) if call_reason[k] >= thr]
+        inbound = metadata is None or metadata.direction == Direction.INBOUND
+        if inbound and customer and not reasons:  # an inbound caller always has a reason: the likeliest
+            reasons = [REASONS[int(call_reason.argmax())]]
         complaint_k = REASONS.index(ContactReason.COMPLAINT)
         escalation_score = float(esc_p[customer].max()) if customer else 0.0
         business_p = probs.business[i].numpy()
@@ -261,7 +261,7 @@ class NeuralCallClassifier:
             k = int(outcome_p.argmax())
             outcome, outcome_score = OUTCOMES[k], round(float(outcome_p[k]), 4)
         return Classification(
-            contact_reasons=tuple(r for k, r in enumerate(REASONS) if call_reason[k] >= thr),
+            contact_reasons=tuple(reasons),
             contact_reason_scores=tuple(
                 LabelScore(r.value, round(float(call_reason[k]), 4)) for k, r in enumerate(REASONS)
             ),
@@ -279,11 +279,19 @@ class NeuralCallClassifier:
             escalation_risk=escalation_score >= esc_thr,
             escalation_score=round(escalation_score, 4),
             escalation_evidence=tuple(j for j in customer if esc_p[j] >= esc_thr),
-            complaint_evidence=tuple(j for j in customer if reason_p[j, complaint_k] >= thr),
+            complaint_evidence=_evidence(reason_p[:, complaint_k], customer, thr, ContactReason.COMPLAINT in reasons),
             outcome=outcome,
             outcome_score=outcome_score,
             model=self.name,
         )
+
+
+def _evidence(scores: np.ndarray, customer: list[int], threshold: float, present: bool) -> tuple[int, ...]:
+    """Customer utterances at or above the threshold; the strongest one when the label is present anyway."""
+    picked = tuple(j for j in customer if scores[j] >= threshold)
+    if present and not picked and customer:
+        picked = (max(customer, key=lambda j: float(scores[j])),)
+    return picked
 
 
 def load_classifier_dir(path: Path, encoder: TextEncoder, base_sha256: str) -> NeuralCallClassifier:

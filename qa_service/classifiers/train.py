@@ -45,7 +45,7 @@ class TrainOptions:
     hidden: int = 256
     topic_hidden: int = 128
     dropout: float = 0.2
-    members: int = 3  # ensemble size (seeds seed, seed + 1, ...)
+    members: int = 5  # ensemble size (seeds seed, seed + 1, ...)
     noise: float = 0.3  # Gaussian noise on standardised embeddings (augmentation)
     review_weight: float = 3.0  # loss weight of supervisors' corrected calls
     seed: int = 1101

@@ -151,7 +151,7 @@ def train_classifier(
         [], "--extra-labels", help="Supervisors' review export (JSONL; see qa_service/classifiers/dataset.py)"
     ),
     epochs: int = typer.Option(40, "--epochs", min=1, help="Passes over the training calls per member."),
-    members: int = typer.Option(3, "--members", min=1, help="Ensemble size."),
+    members: int = typer.Option(5, "--members", min=1, help="Ensemble size."),
     seed: int = typer.Option(1101, "--seed"),
     threads: int = typer.Option(1, "--threads", min=0, help="torch threads (0 = library default)."),
     train_file: Path = typer.Option(None, "--train", help="Training JSONL (default: the bundled corpus)."),

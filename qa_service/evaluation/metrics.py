@@ -9,9 +9,11 @@ errors / total reference), not a mean of per-file rates.
   simplified, full → half width, punctuation and spaces removed, Chinese numerals → digits).
 - DER: pyannote.metrics ``DiarizationErrorRate(collar=c)``; pyannote's collar is the *total* width
   removed around each reference boundary (0.25 → ±0.125 s). Overlapped speech is scored.
-- Role accuracy: of the reference speech time the hypothesis attributes to someone, the fraction
-  attributed to the right role (agent/customer). Time the hypothesis leaves unattributed is missed
-  speech, which DER already counts; ``coverage`` reports it.
+- Role accuracy: matched / (matched + confused) over reference speech time, per reference role r:
+  matched where the hypothesis also has role r; confused where it lacks r but names a role the
+  reference does not have then (the agent's speech labelled customer). Time the hypothesis leaves
+  unattributed, or gives only to the other speaker who really is talking too (overlapped speech), is
+  missed, not confused: DER counts that; ``coverage`` = (matched + confused) / reference time.
 """
 
 from __future__ import annotations
@@ -145,14 +147,18 @@ def role_errors(reference: Iterable[tuple[Role, float, float]],
     for u in hypothesis:
         if u.role != Role.UNKNOWN:
             hyp_by_role.setdefault(u.role, []).append((u.start, u.end))
-    hyp_any = _union(iv for ivs in hyp_by_role.values() for iv in ivs)
-    matched = attributed = total = 0.0
-    for role, ivs in ref_by_role.items():
-        ref = _union(ivs)
+    ref_u = {r: _union(ivs) for r, ivs in ref_by_role.items()}
+    hyp_u = {r: _union(ivs) for r, ivs in hyp_by_role.items()}
+    # where the hypothesis names a role the reference does not have at that time
+    wrong = {r: _difference(hyp_u[r], ref_u.get(r, [])) for r in hyp_u}
+    matched = confused = total = 0.0
+    for role, ref in ref_u.items():
         total += _length(ref)
-        attributed += _length(_intersect(ref, hyp_any))
-        matched += _length(_intersect(ref, _union(hyp_by_role.get(role, []))))
-    return RoleCounts(matched, attributed, total)
+        hyp = hyp_u.get(role, [])
+        matched += _length(_intersect(ref, hyp))
+        others_wrong = _union(iv for r, ivs in wrong.items() if r != role for iv in ivs)
+        confused += _length(_intersect(_difference(ref, hyp), others_wrong))
+    return RoleCounts(matched, matched + confused, total)
 
 
 def _union(intervals: Iterable[Interval]) -> list[Interval]:
@@ -176,6 +182,22 @@ def _intersect(xs: Sequence[Interval], ys: Sequence[Interval]) -> list[Interval]
             i += 1
         else:
             j += 1
+    return out
+
+
+def _difference(xs: Sequence[Interval], ys: Sequence[Interval]) -> list[Interval]:
+    """``xs`` minus ``ys`` (both sorted, disjoint)."""
+    out: list[Interval] = []
+    for a, b in xs:
+        start = a
+        for c, d in ys:
+            if d <= start or c >= b:
+                continue
+            if c > start:
+                out.append((start, c))
+            start = max(start, d)
+        if start < b:
+            out.append((start, b))
     return out
 
 

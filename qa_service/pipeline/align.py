@@ -4,8 +4,8 @@ Each word goes to the speaker whose turns overlap it most. Where turns of severa
 word's midpoint (overlapping speech) it goes to the speaker whose turn covers the midpoint best (most
 central in the turn, relative to the turn's length). A word outside every turn (diarization missed
 it) goes to the nearest turn: words are never dropped. A word sticking out of its speaker's turn is
-trimmed to the turn. Consecutive words of one speaker separated by less than ``max_gap`` seconds form
-one utterance.
+trimmed to the turn, one just outside it pinned to its edge. Consecutive words of one speaker separated
+by less than ``max_gap`` seconds form one utterance.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ FALLBACK_SPEAKER = "SPEAKER_00"
 class AlignOptions:
     max_gap: float = 1.0  # a silence longer than this ends an utterance
     max_utterance: float = 30.0  # an utterance longer than this is split at its next pause
+    snap: float = 0.6  # a word this close to its speaker's turn is pinned to the turn's edge
 
 
 def align_words(asr: AsrResult, diarization: Diarization,
@@ -33,7 +34,7 @@ def align_words(asr: AsrResult, diarization: Diarization,
     turns = diarization.turns
     default = diarization.speakers[0] if diarization.speakers else FALLBACK_SPEAKER
     speakers = [assign_speaker(w, turns) or default for w in words]
-    words = [_clamp(w, s, turns) for w, s in zip(words, speakers, strict=True)]
+    words = [_clamp(w, s, turns, options.snap) for w, s in zip(words, speakers, strict=True)]
     channel = asr.channel if diarization.method == "channels" else None
     return tuple(_utterances(words, speakers, channel, options))
 
@@ -58,18 +59,26 @@ def assign_speaker(word: Word, turns: Sequence[SpeakerTurn]) -> str | None:
     return min(turns, key=lambda t: _distance(mid, t)).speaker
 
 
-def _clamp(word: Word, speaker: str, turns: Sequence[SpeakerTurn]) -> Word:
-    """Trim a word that sticks out of its speaker's turn (Whisper often starts a segment's first word
-    early, in the silence before it) to the turn, keeping at least 20 ms of it."""
-    best, shared = None, 0.0
-    for t in turns:
-        if t.speaker == speaker:
-            overlap = min(word.end, t.end) - max(word.start, t.start)
-            if overlap > shared:
-                best, shared = t, overlap
-    if best is None or shared < 0.02:
+def _clamp(word: Word, speaker: str, turns: Sequence[SpeakerTurn], snap: float) -> Word:
+    """Fit a word's times into its speaker's turn. Whisper often starts a segment's first word early,
+    in the silence before it, and runs the last one on into the silence after it: a word sticking out
+    of its turn is trimmed to it; one just outside (within ``snap`` s) is pinned to the turn's edge."""
+    own = [t for t in turns if t.speaker == speaker]
+    if not own:
         return word
-    start, end = max(word.start, best.start), min(word.end, best.end)
+    best = max(own, key=lambda t: min(word.end, t.end) - max(word.start, t.start))
+    shared = min(word.end, best.end) - max(word.start, best.start)
+    if shared >= 0.02:
+        start, end = max(word.start, best.start), min(word.end, best.end)
+    else:
+        nearest = min(own, key=lambda t: _distance((word.start + word.end) / 2, t))
+        keep = min(word.end - word.start, 0.1, nearest.end - nearest.start)
+        if nearest.end <= word.start and word.start - nearest.end <= snap:
+            start, end = nearest.end - keep, nearest.end
+        elif nearest.start >= word.end and nearest.start - word.end <= snap:
+            start, end = nearest.start, nearest.start + keep
+        else:
+            return word
     if (start, end) == (word.start, word.end):
         return word
     return Word(word.text, start, end, word.confidence)

@@ -162,7 +162,10 @@ def channel_turns(results: Sequence[AsrResult], audio: Audio,
         speech = [(w.start, w.end) for w in res.words] + speech_regions(audio.samples[res.channel])
         confirmed = [(a, b) for a, b in regions if any(e > a and s < b for s, e in speech)]
         words = res.words
-        orphan = [w for w in words if not any(w.end > a and w.start < b for a, b in confirmed)]
+        # Whisper's last word of a turn often runs on into the silence after it: words close to the
+        # channel's speech belong to it; only words far from any add a turn of their own.
+        gap = options.fill_gap_s
+        orphan = [w for w in words if not any(w.end > a - gap and w.start < b + gap for a, b in confirmed)]
         spans = sorted(confirmed + [(w.start, w.end) for w in orphan])
         turns.extend(SpeakerTurn(speaker, a, b) for a, b in _merge(spans, options.fill_gap_s))
     turns.sort(key=lambda t: (t.start, t.speaker))

@@ -87,3 +87,12 @@ def test_role_accuracy_ignores_unknown_roles_and_handles_nothing() -> None:
     assert role_errors(ref, [_utt(Role.UNKNOWN, 0.0, 4.0)]).accuracy is None
     assert RoleCounts(0.0, 0.0, 0.0).coverage is None
     assert (RoleCounts(1.0, 2.0, 4.0) + RoleCounts(1.0, 2.0, 4.0)).accuracy == 0.5
+
+
+def test_overlapped_reference_speech_given_to_the_other_real_speaker_is_missed_not_confused() -> None:
+    # the customer interjects at 3.5-5.0 while the agent is still talking (until 4.0); the recogniser
+    # only heard the customer there. That is missed agent speech, not a wrong role.
+    ref = [(Role.AGENT, 0.0, 4.0), (Role.CUSTOMER, 3.5, 5.0)]
+    hyp = [_utt(Role.AGENT, 0.0, 3.4), _utt(Role.CUSTOMER, 3.5, 5.0)]
+    counts = role_errors(ref, hyp)
+    assert counts.accuracy == 1.0 and counts.attributed == pytest.approx(3.4 + 1.5)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from qa_service.domain import AsrResult, AsrSegment, Diarization, SpeakerTurn, Word
 from qa_service.pipeline.align import AlignOptions, align_words, assign_speaker, join_words, merge_utterances
 
@@ -93,3 +95,13 @@ def test_words_sticking_out_of_their_turn_are_trimmed_to_it() -> None:
     utts = align_words(asr, _diar(("A", 0.4, 2.45)))
     assert (utts[0].start, utts[0].end) == (0.4, 2.45)
     assert utts[0].words[0] == Word("Thank", 0.4, 0.7) and asr.words[0].start == 0.08
+
+
+def test_a_word_running_on_into_the_silence_after_its_turn_is_pinned_to_the_turn_end() -> None:
+    # Whisper: 什么 12.14-12.74, 事? 12.74-13.34; the channel's speech ends at 12.73
+    asr = _asr(("什么", 12.14, 12.74), ("事?", 12.74, 13.34), channel=1)
+    utts = align_words(asr, _diar(("B", 11.71, 12.73), ("B", 24.4, 27.0), method="channels"))
+    assert [(u.speaker, u.start, u.end) for u in utts] == [("B", 12.14, 12.73)]
+    assert utts[0].words[1].start == pytest.approx(12.63) and utts[0].words[1].end == 12.73
+    far = align_words(_asr(("late", 14.0, 14.5)), _diar(("B", 11.71, 12.73)))
+    assert (far[0].start, far[0].end) == (14.0, 14.5)  # too far to be a timestamp overshoot: kept
