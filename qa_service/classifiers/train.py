@@ -47,6 +47,7 @@ class TrainOptions:
     dropout: float = 0.2
     members: int = 5  # ensemble size (seeds seed, seed + 1, ...)
     noise: float = 0.3  # Gaussian noise on standardised embeddings (augmentation)
+    prev_dropout: float = 0.3  # chance to hide the previous utterance (no leaning on context alone)
     review_weight: float = 3.0  # loss weight of supervisors' corrected calls
     seed: int = 1101
     threads: int = 1  # small matmuls: more threads only contend on a shared CPU
@@ -240,6 +241,8 @@ def train_heads(
             if options.noise > 0:
                 noise = torch.randn(batch["emb"].shape, generator=gen) * heads.std * options.noise
                 batch["emb"] = batch["emb"] + noise * batch["mask"].unsqueeze(-1)
+                keep = (torch.rand(batch["prev"].shape[:2], generator=gen) >= options.prev_dropout).float()
+                batch["prev"] = batch["prev"] * keep.unsqueeze(-1)
                 has_prev = (batch["prev"].abs().sum(-1, keepdim=True) > 0).float()
                 batch["prev"] = (
                     batch["prev"]

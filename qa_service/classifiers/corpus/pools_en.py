@@ -792,3 +792,11 @@ _MORE_TOPICS: dict[str, list[str]] = {
 }
 for _key, _extra in _MORE_TOPICS.items():
     POOLS[_key][0].extend(_extra)
+
+#: Acknowledgements once the agent has explained something (not reasons, whatever came before).
+_MORE_ACKS: dict[str, list[str]] = {
+    "ack.neutral": ["Oh, so that's what it was.", "Ah, the annual fee, right, I see.", "So it was automatic, okay.", "Oh, that's how it was charged, fine."],
+    "ack.positive": ["Oh, it was the mortgage payment, no problem then.", "Right, that puts my mind at rest.", "Ah, good to have that cleared up, all fine."],
+}
+for _key, _extra in _MORE_ACKS.items():
+    POOLS[_key][0].extend(_extra)

@@ -703,3 +703,11 @@ _MORE_TOPICS: dict[str, list[str]] = {
 }
 for _key, _extra in _MORE_TOPICS.items():
     POOLS[_key][0].extend(_extra)
+
+#: Acknowledgements once the agent has explained something (not reasons, whatever came before).
+_MORE_ACKS: dict[str, list[str]] = {
+    "ack.neutral": ["哦，原来是这么回事。", "噢，是年费啊，那我知道了。", "原来是自动扣的，行。", "哦，是这样扣的啊，好。"],
+    "ack.positive": ["哦，原来是房贷扣的，那就没事了。", "原来是这样，那就放心了。", "噢，搞清楚了就好，没问题了。"],
+}
+for _key, _extra in _MORE_ACKS.items():
+    POOLS[_key][0].extend(_extra)
