@@ -366,3 +366,12 @@ class CampPlusEmbedder:
 def load_embedder(path: Path, device: torch.device | str = "cpu") -> CampPlusEmbedder:
     log.info("loading CAM++ speaker embedding from %s on %s", path, device)
     return CampPlusEmbedder(load_campplus(path, device))
+
+
+def check_model(path: Path, settings: object) -> str:
+    """Load check used by ``qa-service models``: strict state-dict load and one real embedding."""
+    model = load_campplus(path)
+    with torch.inference_mode():
+        feats = fbank(1e-3 * torch.randn(16_000))
+        embedding = model((feats - feats.mean(dim=0)).unsqueeze(0))
+    return f"CAMPPlus, {sum(int(p.numel()) for p in model.parameters()):,} parameters, {embedding.shape[-1]}-dim"
