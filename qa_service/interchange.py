@@ -138,4 +138,4 @@ def load_transcript(path: Path) -> CallTranscript:
     try:
         return transcript_from_dict(data)
     except TranscriptFormatError as exc:
-        raise TranscriptFormatError(f"{path}: {exc.message}", file=str(path), **exc.details) from exc
+        raise TranscriptFormatError(f"{path}: {exc.message}", **{**exc.details, "file": str(path)}) from exc

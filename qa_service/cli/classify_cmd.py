@@ -37,7 +37,7 @@ def _read_call(path: Path) -> tuple[Any, Any]:
     try:
         transcript = transcript_from_dict(body) if body is not None else load_transcript(path)
     except TranscriptFormatError as exc:
-        raise TranscriptFormatError(f"{path}: {exc.message}", file=str(path), **exc.details) from exc
+        raise TranscriptFormatError(f"{path}: {exc.message}", **{**exc.details, "file": str(path)}) from exc
     meta = data.get("metadata")
     metadata = None
     if isinstance(meta, dict):

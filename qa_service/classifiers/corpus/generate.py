@@ -117,7 +117,7 @@ class Call:
         return self.rng.random() < p
 
 
-_TOPIC_PREFIXES = ("req.", "follow.", "handle.", "complain.", "pitch.", "rv.purpose.")
+_TOPIC_PREFIXES = ("req.", "follow.", "handle.", "complain.", "pitch.", "rv.purpose.", "mkq.", "mka.")
 
 
 def _topic(key: str) -> str | None:
@@ -321,8 +321,9 @@ def marketing(c: Call) -> dict[str, Any]:
     c.customer("rv.yes")
     c.agent(f"pitch.{product}")
     for _ in range(c.rng.choice([0, 1, 1, 2, 2])):
-        c.customer("mk.question")
-        c.agent("mk.answer")
+        specific = c.chance(0.7)  # a question about the product, or a general one
+        c.customer(f"mkq.{product}" if specific else "mk.question")
+        c.agent(f"mka.{product}" if specific else "mk.answer")
     if product == "wealth_products":
         c.agent("mk.risk")
     key = {"accepted": "mk.accepted", "declined": "mk.declined", "call_back_later": "mk.callback"}[outcome]

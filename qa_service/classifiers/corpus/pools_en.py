@@ -86,7 +86,7 @@ POOLS: dict[str, Pool] = {
     ),
     # ---------------------------------------------------------------- inbound: customer lines
     "hello": (["Hello?", "Yes, hello?", "Who's calling?"], ["Hi, who is this?", "Hello, yes?"]),
-    "line_check": (["Hello, can you hear me?"], ["Hello? The line is bad, can you hear me okay?", "Sorry, it cut out. Are you still there?"]),
+    "line_check": (["Hello, can you hear me?", "Hello? Can you hear me at all?", "Hi, sorry, the line is crackly, can you hear me?"], ["Hello? The line is bad, can you hear me okay?", "Sorry, it cut out. Are you still there?"]),
     "line_ok": (["Yes, I can hear you, go ahead."], ["Loud and clear, please go on.", "I hear you fine now, go ahead."]),
     "opener.inquiry": (
         ["Hi, I have a quick question.", "Hello, I was hoping you could help me with something.", "Hi there, I need some information.",
@@ -418,14 +418,46 @@ POOLS: dict[str, Pool] = {
         ["Should you not want us to call again, just say so and I'll note it.", "If you don't wish to receive offers like this, we can remove you from the list."],
     ),
     "mk.question": (
-        ["Is it risky?", "Is there an annual fee?", "How is the interest worked out?", "Can I take the money out any time?", "Do I have to go to a branch?",
-         "What's the minimum?"],
-        ["Is it better than a fixed deposit?", "Do I need collateral?", "Can I get out halfway?", "Is the limit fixed?"],
+        ["Do I have to go to a branch?", "What documents do you need from me?", "Do I have to sign at a branch?", "Is there a handling fee?",
+         "How is it different from the one I have?", "How long does it take to set up?"],
+        ["Are there any hidden charges?", "Can I do it on my phone?"],
+    ),
+    "mkq.wealth_products": (
+        ["Is it risky?", "Can I take the money out any time?", "What's the minimum?", "Is the principal protected?", "Is the return fixed?",
+         "Can I redeem it halfway?"],
+        ["Is it better than a fixed deposit?", "Can I get out before the end?", "What if it loses money?"],
+    ),
+    "mkq.card_services": (
+        ["Is there an annual fee?", "What's the highest limit I could get?", "How is the annual fee charged?", "Do purchases earn points?"],
+        ["Is the limit fixed?", "Does it need switching on to use abroad?"],
+    ),
+    "mkq.loans_repayment": (
+        ["How is the interest worked out?", "Is the rate fixed or variable?", "Do I need collateral?", "What's the longest term?"],
+        ["Is there a penalty for repaying early?", "How soon is the money paid out?"],
+    ),
+    "mkq.bill_payment": (
+        ["Will you tell me before each debit?", "What happens if my balance is short?", "Can I cancel any time?"],
+        ["Can I choose the debit day?", "Can water, power and gas all be linked?"],
     ),
     "mk.answer": (
-        ["You can do it all in the mobile app, it's very easy.", "Returns accrue daily and are paid at maturity.", "No fee in year one, and it's waived after six purchases.",
-         "No collateral needed, it's based on your credit."],
-        ["It can be done online in a few minutes.", "Early withdrawal earns savings interest only.", "The limit is reviewed based on your profile."],
+        ["You can do it all in the mobile app, it's very easy.", "There's no fee, it's all online.", "All we need is your ID."],
+        ["It can be done online in a few minutes.", "No branch visit needed, your phone is enough."],
+    ),
+    "mka.wealth_products": (
+        ["It's medium-low risk, but the principal isn't guaranteed.", "Returns accrue daily and are paid at maturity.", "The minimum is ten thousand."],
+        ["It can't be redeemed early; it's held to maturity.", "Its value has moved a little in the past."],
+    ),
+    "mka.card_services": (
+        ["No fee in year one, and it's waived after six purchases.", "The limit depends on your assets.", "Spending earns points you can swap for gifts."],
+        ["Overseas use just needs switching on in the app.", "The limit is reviewed as you use the card."],
+    ),
+    "mka.loans_repayment": (
+        ["No collateral needed, it's based on your credit.", "The rate is fixed for the term of the contract.", "You can borrow for up to five years."],
+        ["After a year there's no fee for repaying early.", "Once approved, the money arrives the same day."],
+    ),
+    "mka.bill_payment": (
+        ["We text you the day before each debit.", "If the balance is short, we try again the next day.", "You can cancel it in the app at any time."],
+        ["You can pick the debit day yourself.", "Water, power and gas can all be linked together."],
     ),
     "mk.accepted": (
         ["Sounds good, sign me up.", "Okay, I'll put in {amount} to start.", "Sure, send me the steps and I'll do it today.", "Alright, let's do it. What do I need to do?",
@@ -669,16 +701,6 @@ _MORE: dict[str, Pool] = {
         ["You're just fobbing me off.", "This is the third time, why isn't it fixed?", "Every call I get the same answer and I've had enough.",
          "Can you take some responsibility?", "That's a lot of words for nothing.", "I'm not happy with that attitude."],
         ["Handling it like this is really disheartening."],
-    ),
-    "mk.question": (
-        ["Is there a handling fee?", "Is the rate fixed or variable?", "Can I redeem it any time after buying?", "How is the annual fee charged?",
-         "What documents do you need from me?", "What's the highest limit I could get?", "How is it different from the one I have?",
-         "Is the principal protected?", "Do I have to sign at a branch?", "How soon would the money arrive?"],
-        ["Are there any hidden charges?", "Is there a penalty for repaying early?"],
-    ),
-    "mk.answer": (
-        ["There's no fee, it's all online.", "The rate is fixed for the term of the contract.", "The limit depends on your assets."],
-        ["All we need is your ID."],
     ),
     "rv.yes": (
         ["Sure, go on.", "It's me, what's it about?", "Yes, I'm listening."],
