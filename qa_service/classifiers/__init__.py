@@ -22,9 +22,7 @@ from qa_service.settings import Settings
 
 @runtime_checkable
 class CallClassifier(Protocol):
-    def classify(
-        self, transcript: CallTranscript, metadata: CallMetadata | None = None
-    ) -> Classification: ...
+    def classify(self, transcript: CallTranscript, metadata: CallMetadata | None = None) -> Classification: ...
 
 
 def base_encoder(settings: Settings) -> tuple[Path, str]:
@@ -36,9 +34,7 @@ def base_encoder(settings: Settings) -> tuple[Path, str]:
     from qa_service.weights import resolve_model
 
     resolved = resolve_model("text_encoder", settings)
-    pinned = next(
-        (c.sha256 for c in resolved.spec.checks if c.name == "model.safetensors" and c.sha256), None
-    )
+    pinned = next((c.sha256 for c in resolved.spec.checks if c.name == "model.safetensors" and c.sha256), None)
     if pinned and not resolved.origin.startswith("setting"):
         return resolved.path, pinned
     return resolved.path, _sha256(resolved.path / "model.safetensors")

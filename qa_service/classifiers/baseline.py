@@ -446,9 +446,7 @@ class KeywordClassifier:
         customer = [(i, u.text) for i, u in enumerate(transcript.utterances) if u.role != Role.AGENT]
         reason_hits = {r: [i for i, t in customer if hits(t, kw)] for r, kw in REASON_KEYWORDS.items()}
         reasons = [
-            r
-            for r in (ContactReason.COMPLAINT, ContactReason.SUGGESTION, ContactReason.PRAISE)
-            if reason_hits[r]
+            r for r in (ContactReason.COMPLAINT, ContactReason.SUGGESTION, ContactReason.PRAISE) if reason_hits[r]
         ]
         if direction == Direction.INBOUND and not reasons and customer:
             reasons = [ContactReason.INQUIRY]
@@ -457,9 +455,7 @@ class KeywordClassifier:
         counts = {b: hits(text, kw) for b, kw in BUSINESS_KEYWORDS.items()}
         total = sum(counts.values())
         best = max(counts, key=lambda b: counts[b]) if total else BusinessType.OTHER
-        scores = {
-            b: (counts.get(b, 0) / total if total else float(b == BusinessType.OTHER)) for b in BusinessType
-        }
+        scores = {b: (counts.get(b, 0) / total if total else float(b == BusinessType.OTHER)) for b in BusinessType}
         escalation = [i for i, t in customer if hits(t, ESCALATION_KEYWORDS)]
         outcome = None
         if direction == Direction.OUTBOUND:
@@ -470,9 +466,7 @@ class KeywordClassifier:
                 outcome = OutboundOutcome.NOT_REACHED
         return Classification(
             contact_reasons=ordered,
-            contact_reason_scores=tuple(
-                LabelScore(r.value, 1.0 if r in ordered else 0.0) for r in ContactReason
-            ),
+            contact_reason_scores=tuple(LabelScore(r.value, 1.0 if r in ordered else 0.0) for r in ContactReason),
             business_type=best,
             business_type_scores=tuple(
                 sorted((LabelScore(b.value, round(s, 4)) for b, s in scores.items()), key=lambda s: -s.score)

@@ -22,9 +22,7 @@ def _counts(calls: Sequence[LabelledCall]) -> dict[str, Counter[str]]:
     }
     for c in calls:
         out["language"][c.transcript.language] += 1
-        out["direction"][
-            c.metadata.campaign.value if c.metadata.campaign else c.metadata.direction.value
-        ] += 1
+        out["direction"][c.metadata.campaign.value if c.metadata.campaign else c.metadata.direction.value] += 1
         out["reason"].update(r.value for r in c.labels.contact_reasons)
         out["business"][c.labels.business_type.value] += 1
         if c.labels.outcome is not None:
@@ -45,12 +43,8 @@ def model_card(
 ) -> str:
     tr, te = _counts(train_calls), _counts(test_calls)
     model, base = reports["model"], reports["baseline"]
-    summary = "\n".join(
-        f"| {task} | {model[task].macro_f1:.3f} | {base[task].macro_f1:.3f} |" for task in TASKS
-    )
-    outcomes = "; ".join(
-        f"{c.value}: {', '.join(o.value for o in outs)}" for c, outs in CAMPAIGN_OUTCOMES.items()
-    )
+    summary = "\n".join(f"| {task} | {model[task].macro_f1:.3f} | {base[task].macro_f1:.3f} |" for task in TASKS)
+    outcomes = "; ".join(f"{c.value}: {', '.join(o.value for o in outs)}" for c, outs in CAMPAIGN_OUTCOMES.items())
     return f"""# Call classifier (qa-service)
 
 Classifies a role-labelled bank call transcript (Mandarin or English): contact reasons, business

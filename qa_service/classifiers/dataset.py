@@ -15,10 +15,12 @@ Both use one JSONL form, one call per line::
                 "turns": [null | {"reason": null | "complaint" | ...,          # customer turns
                                   "sentiment": "negative" | "neutral" | "positive",
                                   "escalation": false,
-                                  "topic": null | "transfer" | ...}, ...]}}  # optional, one per utterance
+                                  "topic": null | "transfer" | ...,
+                                  "outcome": null | "declined" | ...}, ...]}}  # optional, one per utterance
 
 ``turns`` (per-utterance labels; ``topic`` is the business an utterance is about, on either side,
-``null`` for generic turns such as greetings) is what the corpus generator knows;
+``null`` for generic turns such as greetings; ``outcome`` marks the customer utterance that states an
+outbound call's outcome) is what the corpus generator knows;
 a supervisor's export usually carries only the call-level labels and that is enough: the
 contact-reason and escalation heads learn from call labels through max-pooling over customer
 utterances. A label that is absent is not trained on (it is not read as "negative").
@@ -56,6 +58,7 @@ class TurnLabel:
     sentiment: Sentiment | None = None  # customer turns only
     escalation: bool = False
     topic: BusinessType | None = None  # the business this utterance is about, if any (either role)
+    outcome: OutboundOutcome | None = None  # the outbound outcome this customer utterance states, if any
 
 
 @dataclass(frozen=True)
@@ -91,11 +94,13 @@ def _turn(raw: Any, where: str) -> TurnLabel | None:
     if not isinstance(raw, dict):
         raise ClassifierError(f"{where}: expected an object or null", field=where)
     reason, sentiment, topic = raw.get("reason"), raw.get("sentiment"), raw.get("topic")
+    outcome = raw.get("outcome")
     return TurnLabel(
         reason=None if reason is None else _enum(ContactReason, reason, f"{where}.reason"),
         sentiment=None if sentiment is None else _enum(Sentiment, sentiment, f"{where}.sentiment"),
         escalation=bool(raw.get("escalation", False)),
         topic=None if topic is None else _enum(BusinessType, topic, f"{where}.topic"),
+        outcome=None if outcome is None else _enum(OutboundOutcome, outcome, f"{where}.outcome"),
     )
 
 
@@ -193,6 +198,7 @@ def record_to_dict(call: LabelledCall) -> dict[str, Any]:
                 "sentiment": t.sentiment.value if t.sentiment else None,
                 "escalation": t.escalation,
                 "topic": t.topic.value if t.topic else None,
+                "outcome": t.outcome.value if t.outcome else None,
             }
             for t in call.labels.turns
         ]

@@ -241,8 +241,7 @@ def convert(spec: ModelSpec, target: Path, settings: Settings) -> None:
         model_file, tokenizer_file = sources["e5-small-q4.bin"], sources["tokenizer.json"]
     except KeyError as exc:
         raise ModelCorrupt(
-            f"model '{spec.role}': manifest sources must name e5-small-q4.bin and "
-            f"tokenizer.json (missing {exc})",
+            f"model '{spec.role}': manifest sources must name e5-small-q4.bin and tokenizer.json (missing {exc})",
             role=spec.role,
             setting=spec.setting,
         ) from exc

@@ -43,9 +43,7 @@ class TaskReport:
         return next(c for c in self.classes if c.label == label)
 
 
-def score_sets(
-    task: str, gold: Sequence[set[str]], pred: Sequence[set[str]], labels: Sequence[str]
-) -> TaskReport:
+def score_sets(task: str, gold: Sequence[set[str]], pred: Sequence[set[str]], labels: Sequence[str]) -> TaskReport:
     """Per-class P/R/F1 where each item carries a set of labels (one for single-label tasks)."""
     classes = []
     for label in labels:

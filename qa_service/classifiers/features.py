@@ -48,9 +48,7 @@ def is_customer(transcript: CallTranscript) -> npt.NDArray[np.bool_]:
     return np.array([u.role != Role.AGENT for u in transcript.utterances], dtype=bool)
 
 
-def call_inputs(
-    transcript: CallTranscript, metadata: CallMetadata | None, emb: npt.NDArray[np.float32]
-) -> CallInputs:
+def call_inputs(transcript: CallTranscript, metadata: CallMetadata | None, emb: npt.NDArray[np.float32]) -> CallInputs:
     direction = metadata.direction if metadata else Direction.INBOUND
     campaign = metadata.campaign if metadata else None
     n = len(transcript.utterances)

@@ -11,7 +11,8 @@ through one shared hidden layer. From there:
   corrections) can train them;
 - per utterance, from its own features: the topic (one of the business types, or none); the
   call's business type is read from the summed and strongest topic probabilities;
-- per call: attention pooling → outbound outcome (9, masked to the campaign's outcomes).
+- per customer utterance: the outbound outcome it states (or none); per call the outcome (9,
+  masked to the campaign's outcomes) from the strongest statements and attention-pooled context.
 
 A classifier is an ensemble of a few such heads trained with different seeds; their
 probabilities are averaged (:func:`ensemble_probs`).
@@ -88,6 +89,7 @@ class HeadOutput:
     topic_logits: torch.Tensor  # (B, T, N_TOPICS)
     sentiment_logits: torch.Tensor  # (B, T, 3)
     escalation_logits: torch.Tensor  # (B, T)
+    utterance_outcome_logits: torch.Tensor  # (B, T, 10): the outcomes, then "states none"
     call_reason_logits: torch.Tensor  # (B, 4): max over customer utterances
     call_escalation_logits: torch.Tensor  # (B,)
     business_logits: torch.Tensor  # (B, 7)
@@ -124,10 +126,13 @@ class CallHeads(nn.Module):
             nn.Linear(cfg.topic_hidden, N_TOPICS),
         )
         self.business = nn.Linear(2 * N_TOPICS + len(CONTEXTS), len(BUSINESS))
+        #: outcome: each customer utterance may state one (or none); the call's outcome is read from
+        #: the strongest statements together with attention-pooled context
+        self.utt_outcome = nn.Linear(cfg.hidden, len(OUTCOMES) + 1)
         self.attend = nn.Linear(cfg.hidden, 1)
         pooled = 3 * cfg.hidden + len(CONTEXTS)
         self.outcome = nn.Sequential(
-            nn.Linear(pooled + cfg.hidden, cfg.hidden),
+            nn.Linear(pooled + len(OUTCOMES) + 1, cfg.hidden),
             nn.GELU(),
             nn.Dropout(cfg.dropout),
             nn.Linear(cfg.hidden, len(OUTCOMES)),
@@ -162,14 +167,12 @@ class CallHeads(nn.Module):
         business = self.business(torch.cat([torch.log1p(topic_p.sum(1)), topic_p.amax(1), context], dim=-1))
         att = self.attend(h).squeeze(-1).masked_fill(~mask, _NEG)
         attended = (torch.softmax(att, dim=1).unsqueeze(-1) * h).sum(1)
-        pooled = torch.cat(
-            [attended, _masked_mean(h, cust), _masked_mean(h, ~customer & mask), context], dim=-1
-        )
-        outcome = self.outcome(torch.cat([pooled, _last(h, cust)], dim=-1)).masked_fill(
-            outcome_mask <= 0, _NEG
-        )
+        pooled = torch.cat([attended, _masked_mean(h, cust), _masked_mean(h, ~customer & mask), context], dim=-1)
+        utt_outcome = self.utt_outcome(h)
+        stated = (torch.softmax(utt_outcome, dim=-1) * cust.unsqueeze(-1).to(h.dtype)).amax(1)
+        outcome = self.outcome(torch.cat([pooled, stated], dim=-1)).masked_fill(outcome_mask <= 0, _NEG)
         return HeadOutput(
-            reason, topic, self.sentiment(h), escalation, call_reason, call_escalation, business, outcome
+            reason, topic, self.sentiment(h), escalation, utt_outcome, call_reason, call_escalation, business, outcome
         )
 
 
@@ -199,11 +202,3 @@ def ensemble_probs(members: Sequence[CallHeads], batch: dict[str, torch.Tensor])
 def _masked_mean(h: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
     m = mask.unsqueeze(-1).to(h.dtype)
     return (h * m).sum(1) / m.sum(1).clamp(min=1.0)
-
-
-def _last(h: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
-    """The hidden state of the last masked position (zeros where there is none)."""
-    positions = torch.arange(h.shape[1], device=h.device).expand_as(mask)
-    idx = torch.where(mask, positions, torch.full_like(positions, -1)).amax(dim=1)
-    picked = h[torch.arange(h.shape[0]), idx.clamp(min=0)]
-    return picked * (idx >= 0).unsqueeze(-1).to(h.dtype)

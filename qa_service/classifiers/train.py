@@ -63,6 +63,7 @@ class Targets:
     turn_sentiment: torch.Tensor  # (B, T) long, IGNORE where unlabelled
     turn_escalation: torch.Tensor  # (B, T)
     turn_topic: torch.Tensor  # (B, T) long, IGNORE where unlabelled; N_TOPICS - 1 = no topic
+    turn_outcome: torch.Tensor  # (B, T) long, IGNORE where unlabelled; len(OUTCOMES) = states none
     call_reason: torch.Tensor  # (B, 4)
     call_reason_mask: torch.Tensor  # (B,)
     call_escalation: torch.Tensor  # (B,)
@@ -72,9 +73,7 @@ class Targets:
     weight: torch.Tensor  # (B,)
 
 
-def build_targets(
-    calls: Sequence[LabelledCall], inputs: Sequence[CallInputs], review_weight: float
-) -> Targets:
+def build_targets(calls: Sequence[LabelledCall], inputs: Sequence[CallInputs], review_weight: float) -> Targets:
     b = len(calls)
     t_max = max(1, *(len(c.transcript.utterances) for c in calls))
     tr = torch.zeros(b, t_max, len(REASONS))
@@ -88,6 +87,7 @@ def build_targets(
     bt = torch.zeros(b, dtype=torch.long)
     oc = torch.full((b,), IGNORE, dtype=torch.long)
     tt = torch.full((b, t_max), IGNORE, dtype=torch.long)
+    to = torch.full((b, t_max), IGNORE, dtype=torch.long)
     w = torch.ones(b)
     for i, (call, inp) in enumerate(zip(calls, inputs, strict=True)):
         labels = call.labels
@@ -109,12 +109,13 @@ def build_targets(
             if not inp.customer[j]:
                 continue
             trm[i, j] = 1.0
+            to[i, j] = OUTCOMES.index(turn.outcome) if turn.outcome is not None else len(OUTCOMES)
             if turn.reason is not None:
                 tr[i, j, REASONS.index(turn.reason)] = 1.0
             if turn.sentiment is not None:
                 ts[i, j] = SENTIMENTS.index(turn.sentiment)
             te[i, j] = float(turn.escalation)
-    return Targets(tr, trm, ts, te, tt, cr, crm, ce, cem, bt, oc, w)
+    return Targets(tr, trm, ts, te, tt, to, cr, crm, ce, cem, bt, oc, w)
 
 
 def _slice(t: Targets, idx: torch.Tensor, t_max: int) -> Targets:
@@ -127,6 +128,7 @@ def _slice(t: Targets, idx: torch.Tensor, t_max: int) -> Targets:
         cut(t.turn_sentiment),
         cut(t.turn_escalation),
         cut(t.turn_topic),
+        cut(t.turn_outcome),
         t.call_reason[idx],
         t.call_reason_mask[idx],
         t.call_escalation[idx],
@@ -166,6 +168,11 @@ def loss_fn(out: HeadOutput, tg: Targets) -> torch.Tensor:
     )
     topic_w = (tg.turn_topic.flatten() != IGNORE).float() * w_turn.expand_as(tg.turn_topic).flatten()
     loss = loss + (topic * topic_w).sum() / topic_w.sum().clamp(min=1.0)
+    stated = F.cross_entropy(
+        out.utterance_outcome_logits.flatten(0, 1), tg.turn_outcome.flatten(), ignore_index=IGNORE, reduction="none"
+    )
+    stated_w = (tg.turn_outcome.flatten() != IGNORE).float() * w_turn.expand_as(tg.turn_outcome).flatten()
+    loss = loss + (stated * stated_w).sum() / stated_w.sum().clamp(min=1.0)
     loss = loss + _masked_bce(out.call_reason_logits, tg.call_reason, tg.call_reason_mask * tg.weight)
     loss = loss + _masked_bce(
         out.call_escalation_logits,
@@ -219,13 +226,9 @@ def train_heads(
     n = len(calls)
     steps_per_epoch = (n + options.batch_size - 1) // options.batch_size
     total = (
-        options.epochs * steps_per_epoch
-        if steps_limit is None
-        else min(steps_limit, options.epochs * steps_per_epoch)
+        options.epochs * steps_per_epoch if steps_limit is None else min(steps_limit, options.epochs * steps_per_epoch)
     )
-    sched = torch.optim.lr_scheduler.OneCycleLR(
-        opt, max_lr=options.lr, total_steps=max(total, 1), pct_start=0.1
-    )
+    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=options.lr, total_steps=max(total, 1), pct_start=0.1)
     gen = torch.Generator().manual_seed(options.seed)
     step, last_loss = 0, float("nan")
     started = time.perf_counter()
@@ -257,9 +260,7 @@ def train_heads(
             step += 1
             last_loss = float(loss.detach())
     heads.eval()
-    log.info(
-        "trained heads: %d steps in %.1fs, final loss %.4f", step, time.perf_counter() - started, last_loss
-    )
+    log.info("trained heads: %d steps in %.1fs, final loss %.4f", step, time.perf_counter() - started, last_loss)
     return heads, {
         "steps": step,
         "seconds": round(time.perf_counter() - started, 1),

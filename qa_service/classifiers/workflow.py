@@ -52,9 +52,7 @@ def feature_cache(
     )
 
 
-def load_training_calls(
-    train_file: Path, extra_files: Sequence[Path], limit: int | None
-) -> list[LabelledCall]:
+def load_training_calls(train_file: Path, extra_files: Sequence[Path], limit: int | None) -> list[LabelledCall]:
     calls = list(load_records(train_file))
     if limit is not None:
         calls = calls[:limit]

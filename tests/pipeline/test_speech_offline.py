@@ -57,7 +57,8 @@ for argv in sys.argv[2:]:
         outcomes.append(exc.code or 0)
 import os
 report = {"attempts": attempts, "outcomes": outcomes, "telemetry": pyannote_telemetry_enabled(),
-          "env": {k: os.environ.get(k) for k in ("PYANNOTE_METRICS_ENABLED", "HF_HUB_OFFLINE")}}
+          "env": {k: os.environ.get(k) for k in ("PYANNOTE_METRICS_ENABLED", "HF_HUB_OFFLINE",
+                                                 "OMP_WAIT_POLICY")}}
 open(REPORT, "w").write(json.dumps(report))
 '''
 
@@ -85,7 +86,8 @@ def test_analysis_uses_no_network_and_no_telemetry(tmp_path: Path) -> None:
     report = tmp_path / "report.json"
     script = tmp_path / "guarded.py"
     script.write_text(GUARD.replace("REPORT", repr(str(report))), encoding="utf-8")
-    env = {**os.environ, "PYANNOTE_METRICS_ENABLED": "1", "HF_HUB_OFFLINE": "0", "QA_CPU_THREADS": "2"}
+    env = {k: v for k, v in os.environ.items() if k != "OMP_WAIT_POLICY"}
+    env |= {"PYANNOTE_METRICS_ENABLED": "1", "HF_HUB_OFFLINE": "0", "QA_CPU_THREADS": "2"}
     runs = [f"analyze|{tmp_path / 'stereo.wav'}|--json|--language|en|--no-progress",
             f"analyze|{tmp_path / 'mono.wav'}|--json|--language|en|--no-progress"]
     proc = subprocess.run([sys.executable, str(script), "-", *runs], capture_output=True, text=True,
@@ -94,7 +96,8 @@ def test_analysis_uses_no_network_and_no_telemetry(tmp_path: Path) -> None:
     result = json.loads(report.read_text(encoding="utf-8"))
     assert result["attempts"] == []
     assert result["telemetry"] is False
-    assert result["env"] == {"PYANNOTE_METRICS_ENABLED": "0", "HF_HUB_OFFLINE": "1"}
+    assert result["env"] == {"PYANNOTE_METRICS_ENABLED": "0", "HF_HUB_OFFLINE": "1",
+                             "OMP_WAIT_POLICY": "PASSIVE"}  # OpenMP threads sleep, not spin, when idle
     assert result["outcomes"] == [0, 0]
     transcripts = [json.loads(chunk) for chunk in _json_documents(proc.stdout)]
     assert len(transcripts) == 2

@@ -59,6 +59,7 @@ class Turn:
     sentiment: str = "neutral"
     escalation: bool = False
     topic: str | None = None  # the business the utterance is about, when it is about one
+    outcome: str | None = None  # the outbound outcome this customer utterance states, if any
 
 
 @dataclass
@@ -95,7 +96,9 @@ class Call:
     def customer(
         self, key: str, reason: str | None = None, sentiment: str = "neutral", escalation: bool = False
     ) -> None:
-        self.turns.append(Turn("customer", self.pick(key), reason, sentiment, escalation, _topic(key)))
+        self.turns.append(
+            Turn("customer", self.pick(key), reason, sentiment, escalation, _topic(key), _OUTCOME_KEYS.get(key))
+        )
 
     def merge_last(self) -> None:
         """Join the last two customer turns into one utterance (test-only structure)."""
@@ -117,6 +120,20 @@ class Call:
         return self.rng.random() < p
 
 
+#: customer pools that state an outbound call's outcome
+_OUTCOME_KEYS = {
+    "mk.accepted": "accepted",
+    "mk.declined": "declined",
+    "mk.callback": "call_back_later",
+    "rv.satisfied": "satisfied",
+    "rv.neutral": "neutral",
+    "rv.dissatisfied": "dissatisfied",
+    "rr.promise": "promised_to_pay",
+    "rr.dispute": "disputes",
+    "nr.wrong_person": "not_reached",
+    "nr.family": "not_reached",
+    "nr.machine": "not_reached",
+}
 _TOPIC_PREFIXES = ("req.", "follow.", "handle.", "complain.", "pitch.", "rv.purpose.", "mkq.", "mka.")
 
 
@@ -137,8 +154,20 @@ def _fillers(lang: str, split: str, rng: random.Random) -> dict[str, str]:
     months = rng.choice([3, 6, 9, 12, 18, 24])
     day = rng.randint(1, 28)
     month = rng.randint(1, 12)
-    months_en = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
-                 "October", "November", "December")
+    months_en = (
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    )
     return {
         "bank": rng.choice(mod.BANKS[half]),
         "agent": rng.choice(mod.AGENTS[half]),
@@ -448,6 +477,7 @@ def build_call(
                     "sentiment": t.sentiment,
                     "escalation": t.escalation,
                     "topic": t.topic,
+                    "outcome": t.outcome,
                 }
                 for t in c.turns
             ],

@@ -822,3 +822,27 @@ _MORE_ACKS: dict[str, list[str]] = {
 }
 for _key, _extra in _MORE_ACKS.items():
     POOLS[_key][0].extend(_extra)
+
+#: Common cases worth more coverage: statements and proofs for applications; cash machine faults.
+_MORE_CASES: dict[str, list[str]] = {
+    "req.account_inquiry": ["I need an official bank statement for my visa application.", "Could you email me last quarter's statement? It's for a rental application.",
+                            "I need proof of my balance for my son's student visa."],
+    "handle.account_inquiry": ["I've emailed the statement to your registered address.", "The stamped statement will be ready at the branch tomorrow."],
+    "req.card_services": ["The ATM didn't give me any cash but charged my card, what do I do?"],
+    "complain.card_services": ["The cash machine said the transaction failed but my card was still debited!", "The ATM jammed, no money came out, and the amount was taken anyway!"],
+    "handle.card_services": ["That was a cash machine fault; once the machine is balanced the money goes back to your card.", "I've logged an ATM dispute for you; it's resolved within three business days."],
+}
+for _key, _extra in _MORE_CASES.items():
+    POOLS[_key][0].extend(_extra)
+
+_MORE_COVERAGE: dict[str, list[str]] = {
+    "req.account_inquiry": ["Can you send my last three months of statements to my email?", "I'd like a paper statement posted to my home.",
+                            "How do I download a PDF statement in the app?"],
+    "handle.account_inquiry": ["I've sent the statements you asked for to your email.", "You can export an electronic statement from account history in the app."],
+    "escalate": ["If you keep stalling, I'm taking this straight to the central bank.", "I demand to speak with the duty manager, right now!",
+                 "I'm going to make sure a reporter hears about this.", "I'll instruct my solicitor and see you in court.",
+                 "I'm reporting this practice to the banking regulator under my own name.", "I'll come to the branch every day until someone deals with it!",
+                 "Get your customer service supervisor on the line!", "I've already called the regulator's complaints line, so watch out."],
+}
+for _key, _extra in _MORE_COVERAGE.items():
+    POOLS[_key][0].extend(_extra)

@@ -734,3 +734,24 @@ _MORE_ACKS: dict[str, list[str]] = {
 }
 for _key, _extra in _MORE_ACKS.items():
     POOLS[_key][0].extend(_extra)
+
+#: Common cases worth more coverage: statements and proofs for applications; cash machine faults.
+_MORE_CASES: dict[str, list[str]] = {
+    "req.account_inquiry": ["我办签证需要一份银行流水，怎么开？", "能把上个季度的对账单发到我邮箱吗？租房要用。", "我要开一个存款证明，孩子出国留学用。"],
+    "handle.account_inquiry": ["对账单已经发送到您登记的邮箱了，请查收。", "盖章的流水明天可以到网点领取。"],
+    "req.card_services": ["我在自助取款机取钱没出钞，但是扣款了，怎么处理？"],
+    "complain.card_services": ["取款机吐钞的时候卡住了，钱没拿到，账上却少了钱！", "ATM显示交易失败，可我的卡照样被扣了钱！"],
+    "handle.card_services": ["这是取款机故障造成的，核对机器账务后钱会退回您的卡里。", "我已经为您登记了ATM差错，三个工作日内处理完。"],
+}
+for _key, _extra in _MORE_CASES.items():
+    POOLS[_key][0].extend(_extra)
+
+_MORE_COVERAGE: dict[str, list[str]] = {
+    "req.account_inquiry": ["能把我最近三个月的账户明细发到我邮箱吗？", "我想要一份纸质对账单寄到家里。", "手机银行里怎么下载电子版流水？"],
+    "handle.account_inquiry": ["您要的明细我已经发到您的邮箱了。", "电子流水可以在手机银行的账户明细里导出。"],
+    "escalate": ["你们要是还推脱，我就直接去人民银行反映。", "我要求跟你们的值班经理通话，马上！", "这件事我一定会找记者曝光。",
+                 "我会委托律师处理，法庭上见。", "你们这种做法我会向银保监会实名举报。", "不给解决我就天天来网点闹，直到有人管为止！",
+                 "你叫你们的客服主管来听电话！", "我已经拨打了监管投诉电话，你们等着吧。"],
+}
+for _key, _extra in _MORE_COVERAGE.items():
+    POOLS[_key][0].extend(_extra)
