@@ -16,9 +16,9 @@ from dataclasses import dataclass, replace
 import numpy as np
 import numpy.typing as npt
 
-from qa_service.domain import SAMPLE_RATE, AsrResult, AsrSegment, Audio, Diarization, SpeakerTurn, Word
+from qa_service.domain import AsrResult, AsrSegment, Audio, Diarization, SpeakerTurn, Word
 from qa_service.pipeline.roles import channel_label
-from qa_service.pipeline.transcribe import Transcriber
+from qa_service.pipeline.transcribe import Transcriber, speech_regions
 from qa_service.progress import ProgressHook, no_progress
 
 FRAME_S = 0.01  # level frames of 10 ms
@@ -173,14 +173,6 @@ def channel_turns(results: Sequence[AsrResult], audio: Audio,
     all_speakers = speakers + tuple(channel_label(r.channel) for r in results
                                     if channel_label(r.channel) not in speakers)
     return Diarization(tuple(turns), all_speakers, method="channels")
-
-
-def speech_regions(samples: npt.NDArray[np.float32]) -> list[tuple[float, float]]:
-    """Silero VAD (the model bundled with faster-whisper) speech stretches of one channel, in seconds."""
-    from faster_whisper.vad import VadOptions, get_speech_timestamps
-
-    found = get_speech_timestamps(samples, VadOptions(min_silence_duration_ms=200, speech_pad_ms=30))
-    return [(r["start"] / SAMPLE_RATE, r["end"] / SAMPLE_RATE) for r in found]
 
 
 def _active_regions(levels: npt.NDArray[np.float64], channel: int,

@@ -15,7 +15,10 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Protocol
 
-from qa_service.domain import AsrResult, AsrSegment, Audio, Word
+import numpy as np
+import numpy.typing as npt
+
+from qa_service.domain import SAMPLE_RATE, AsrResult, AsrSegment, Audio, Word
 from qa_service.errors import ModelLoadError
 from qa_service.pipeline.align import join_words
 from qa_service.progress import ProgressHook, no_progress
@@ -27,6 +30,10 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 _T2S = ToSimplified(phrases=True)
+
+#: Speech this long (s) with no recognised word in it is transcribed again (see ``_recover_skipped``).
+_MIN_SKIPPED_S = 2.0
+_COVER_PAD_S = 0.3
 
 #: Prompt that steers Whisper towards simplified characters and punctuation for Mandarin.
 ZH_PROMPT = "以下是普通话的句子，使用简体中文。"
@@ -105,9 +112,64 @@ class WhisperTranscriber:
             segments, info = self._model.transcribe(audio.samples[0], **kwargs)
         lang = str(info.language)
         converted = _drop_loops(tuple(_segments(segments, lang, audio.duration, hook)))
+        if cfg.vad_filter:
+            converted = self._recover_skipped(audio, converted, {**kwargs, "language": lang})
         hook("transcribe", audio.duration, audio.duration)
         return AsrResult(language=lang, segments=converted, duration=audio.duration,
                          language_probability=float(info.language_probability))
+
+
+    def _recover_skipped(self, audio: Audio, segments: tuple[AsrSegment, ...],
+                         kwargs: dict[str, Any]) -> tuple[AsrSegment, ...]:
+        """Whisper sometimes jumps over seconds of clear speech (a timestamp token skips ahead; seen
+        with beam search on 8 kHz calls). Stretches that VAD calls speech but hold no recognised word
+        are transcribed again on their own, greedily, and merged in."""
+        covered = [(w.start - _COVER_PAD_S, w.end + _COVER_PAD_S) for s in segments for w in s.words]
+        gaps = [(a, b) for a, b in _subtract(speech_regions(audio.samples[0]), covered)
+                if b - a >= _MIN_SKIPPED_S]
+        if not gaps:
+            return segments
+        recovered: list[AsrSegment] = []
+        retry = {**kwargs, "beam_size": 1, "vad_filter": False}
+        for a, b in gaps:
+            lo = max(0, int((a - _COVER_PAD_S) * SAMPLE_RATE))
+            clip = audio.samples[0, lo : int((b + _COVER_PAD_S) * SAMPLE_RATE)]
+            raw, _ = self._model.transcribe(clip, **retry)
+            offset = lo / SAMPLE_RATE
+            for seg in _segments(raw, str(kwargs["language"]), audio.duration, no_progress):
+                words = tuple(replace(w, start=w.start + offset, end=w.end + offset) for w in seg.words)
+                words = tuple(w for w in words if a - _COVER_PAD_S <= (w.start + w.end) / 2 <= b + _COVER_PAD_S)
+                if words:
+                    recovered.append(replace(seg, words=words, text=join_words(w.text for w in words),
+                                             start=words[0].start, end=words[-1].end))
+        log.info("re-transcribed %d skipped speech stretch(es) of %s: %d segment(s) recovered",
+                 len(gaps), audio.source or "audio", len(recovered))
+        return tuple(sorted((*segments, *recovered), key=lambda s: s.start))
+
+
+def speech_regions(samples: npt.NDArray[np.float32]) -> list[tuple[float, float]]:
+    """Silero VAD (the model bundled with faster-whisper) speech stretches of one channel, in seconds."""
+    from faster_whisper.vad import VadOptions, get_speech_timestamps
+
+    found = get_speech_timestamps(samples, VadOptions(min_silence_duration_ms=200, speech_pad_ms=30))
+    return [(r["start"] / SAMPLE_RATE, r["end"] / SAMPLE_RATE) for r in found]
+
+
+def _subtract(spans: Sequence[tuple[float, float]],
+              holes: Sequence[tuple[float, float]]) -> list[tuple[float, float]]:
+    """The parts of ``spans`` outside every ``hole``."""
+    out = []
+    for a, b in spans:
+        start = a
+        for c, d in sorted(holes):
+            if d <= start or c >= b:
+                continue
+            if c > start:
+                out.append((start, c))
+            start = max(start, d)
+        if start < b:
+            out.append((start, b))
+    return out
 
 
 def _segments(raw: Iterable[Any], language: str, duration: float, hook: ProgressHook) -> Iterable[AsrSegment]:
