@@ -21,7 +21,7 @@ runner = CliRunner()
 def test_classify_sidecar_json() -> None:
     res = runner.invoke(build_app(), ["classify", str(SAMPLE), "--json"])
     assert res.exit_code == 0, res.output
-    out = json.loads(res.output)
+    out = json.loads(res.stdout)
     assert out["contact_reasons"] == ["complaint"]
     assert set(out["contact_reason_scores"]) == {"inquiry", "complaint", "suggestion", "praise"}
     assert out["complaint_evidence"] and all("text" in e for e in out["complaint_evidence"])
@@ -37,13 +37,16 @@ def test_classify_interchange_form_with_campaign(tmp_path: Path) -> None:
     call = {"language": "en", "utterances": [
         {"role": "agent", "start": 0.0, "end": 4.0,
          "text": "Hello, this is Mia from Construction Bank. This call is recorded. We have a new travel credit card."},
-        {"role": "customer", "start": 4.5, "end": 7.0, "text": "Sorry, I'm driving. Could you call me tomorrow?"},
+        {"role": "customer", "start": 4.5, "end": 7.0,
+         "text": "Sorry, I'm driving right now. Could you call me back tomorrow afternoon?"},
+        {"role": "agent", "start": 7.5, "end": 10.0,
+         "text": "Of course, I'll call you back tomorrow afternoon. Drive safely, goodbye."},
     ]}
     path = tmp_path / "call.json"
     path.write_text(json.dumps(call), encoding="utf-8")
     res = runner.invoke(build_app(), ["classify", str(path), "--json", "--campaign", "marketing"])
     assert res.exit_code == 0, res.output
-    out = json.loads(res.output)
+    out = json.loads(res.stdout)
     assert out["outcome"] == "call_back_later"
     assert out["contact_reasons"] == []
     text = runner.invoke(build_app(), ["classify", str(path), "--campaign", "marketing"])
