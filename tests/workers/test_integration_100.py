@@ -27,9 +27,8 @@ from qa_service.store.migrate import upgrade
 
 pytestmark = [pytest.mark.services, pytest.mark.models]
 
-#: The production backend is "" (qa_service.services.backend.PipelineBackend). Until the trained call
-#: classifier ships, the real pipeline runs with the keyword baseline classifier (see pipeline_backend.py).
-INTEGRATION_BACKEND = "pipeline_backend:create_backend"
+#: The production backend: the real speech pipeline, rubrics and the trained call classifier.
+INTEGRATION_BACKEND = ""
 WORKERS_DIR = Path(__file__).resolve().parent
 N_CALLS = int(os.environ.get("QA_IT_CALLS", "100"))
 
