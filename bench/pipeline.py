@@ -114,7 +114,7 @@ def run_naive(args: argparse.Namespace, samples: list[Any]) -> dict[str, Any]:
         mix = decode_audio(str(path))  # what the naive script would pass on: the mono mix
         waveform = torch.from_numpy(mix).unsqueeze(0)
         output = diarization({"waveform": waveform, "sample_rate": 16000}, num_speakers=2)
-        annotation = getattr(output, "speaker_diarization", output)
+        annotation: Any = getattr(output, "speaker_diarization", output)
         turns = tuple(SpeakerTurn(str(label), float(seg.start), float(seg.end))
                       for seg, _, label in annotation.itertracks(yield_label=True))
         lines: dict[str, list[str]] = {}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
@@ -111,7 +111,7 @@ class ItemLoader:
                     f"unknown condition {when!r} (built in: {', '.join(BUILTIN_CONDITIONS)}; "
                     "or define it under conditions)",
                 )
-        common = {
+        common: dict[str, Any] = {
             "id": item_id,
             "kind": kind,
             "description": r.string(fields["description"], f"{where}.description")
