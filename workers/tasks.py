@@ -38,15 +38,17 @@ def run_task(task: Task, ctx: ServiceContext, dispatcher: CeleryDispatcher, call
 
 
 def register_tasks(app: Celery, settings: Settings) -> None:
+    """Tasks bound to this app and its settings only (``shared=False``: Celery would otherwise add
+    them to every app finalized later in the process, and the first app's settings would win)."""
     ctx = ServiceContext(settings)
     dispatcher = CeleryDispatcher(app)
 
-    @app.task(bind=True, name=TASK_NAMES[Stage.TRANSCRIBE], acks_late=True, reject_on_worker_lost=True,
+    @app.task(bind=True, shared=False, name=TASK_NAMES[Stage.TRANSCRIBE], acks_late=True, reject_on_worker_lost=True,
               max_retries=None)  # the limit is settings.task_max_retries, applied in run_task
     def transcribe(self: Task, call_id: str, lease_owner: str | None = None) -> dict[str, Any]:
         return run_task(self, ctx, dispatcher, call_id, Stage.TRANSCRIBE, lease_owner)
 
-    @app.task(bind=True, name=TASK_NAMES[Stage.ASSESS], acks_late=True, reject_on_worker_lost=True,
+    @app.task(bind=True, shared=False, name=TASK_NAMES[Stage.ASSESS], acks_late=True, reject_on_worker_lost=True,
               max_retries=None)  # the limit is settings.task_max_retries, applied in run_task
     def assess(self: Task, call_id: str, lease_owner: str | None = None) -> dict[str, Any]:
         return run_task(self, ctx, dispatcher, call_id, Stage.ASSESS, lease_owner)

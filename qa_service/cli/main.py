@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 import logging
+from importlib.metadata import entry_points
 
 import typer
 
@@ -22,8 +23,12 @@ COMMAND_MODULES = (
     "analyze_cmd",  # qa-service analyze, eval
     "score_cmd",  # qa-service score
     "classify_cmd",  # qa-service classify, train-classifier, eval-classifier
-    "service_cmd",  # qa-service ingest, worker, process, demo, ...
+    "service_cmd",  # qa-service ingest, process, demo, ...
 )
+
+#: Entry-point group of ``register(app)`` functions from other installed packages (``workers`` adds
+#: ``qa-service worker``); the library finds them by group and never imports those packages by name.
+COMMAND_GROUP = "qa_service.commands"
 
 app = typer.Typer(
     name="qa-service",
@@ -42,6 +47,8 @@ def build_app() -> typer.Typer:
     for name in COMMAND_MODULES:
         module = importlib.import_module(f"qa_service.cli.{name}")
         module.register(app)
+    for entry in entry_points(group=COMMAND_GROUP):
+        entry.load()(app)
     return app
 
 

@@ -1,6 +1,7 @@
-"""Service commands: ``db upgrade``, ``ingest``, ``process``, ``worker``, ``sweep``, ``rescore``,
+"""Service commands: ``db upgrade``, ``ingest``, ``process``, ``sweep``, ``rescore``,
 ``status``, ``calls``, ``report`` and ``demo``. Everything is configured by settings (``QA_*``):
-no ``QA_BROKER_URL`` = the embedded default (SQLite + the local worker); with one, the scale path."""
+no ``QA_BROKER_URL`` = the embedded default (SQLite + the local worker); with one, the scale path.
+``qa-service worker`` (Celery) comes from ``workers/cli.py`` through an entry point."""
 
 from __future__ import annotations
 
@@ -121,31 +122,6 @@ def _outcome_line(outcome: Any) -> None:
     typer.echo(f"{outcome.call_id} {outcome.stage.value} {outcome.status.value}{detail}")
 
 
-def worker(
-    queues: str = typer.Option("gpu,cpu", help="Queues to consume: gpu (transcribe), cpu (assess)."),
-    concurrency: int | None = typer.Option(None, help="Processes (default: 1 with gpu, else CPU count)."),
-    pool: str | None = typer.Option(None, help="Celery pool (default: solo for one process, else prefork)."),
-    name: str = typer.Option("qa", help="Worker name (the host name is appended)."),
-) -> None:
-    """Run a Celery worker (scale path: needs QA_BROKER_URL and a migrated server database)."""
-    import os
-
-    from qa_service.store.migrate import require_current
-    from workers.app import create_app  # the CLI is the composition root; the library never imports it
-
-    ctx = _ctx()
-    app = create_app(ctx.settings)
-    require_current(ctx.settings)
-    wanted = [q.strip() for q in queues.split(",") if q.strip()]
-    if not wanted or any(q not in ("gpu", "cpu") for q in wanted):
-        raise typer.BadParameter("queues: gpu, cpu or gpu,cpu")
-    n = concurrency or (1 if "gpu" in wanted else (os.cpu_count() or 1))
-    argv = ["worker", f"--queues={','.join(wanted)}", f"--concurrency={n}",
-            f"--pool={pool or ('solo' if n == 1 else 'prefork')}", f"--hostname={name}-{os.getpid()}@%h",
-            "--loglevel=INFO", "--without-gossip", "--without-mingle", "--without-heartbeat"]
-    app.worker_main(argv)
-
-
 def sweep() -> None:
     """Re-queue calls stuck after a worker died, and re-send queued calls whose message was lost."""
     from qa_service.services.dispatch import dispatcher_for
@@ -239,7 +215,6 @@ def register(app: typer.Typer) -> None:
     app.add_typer(db_app, name="db")
     app.command()(ingest)
     app.command()(process)
-    app.command()(worker)
     app.command()(sweep)
     app.command()(rescore)
     app.command()(status)

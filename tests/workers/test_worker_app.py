@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import warnings
+
 import pytest
+from celery.exceptions import DuplicateTaskNameWarning
 
 from qa_service.errors import ConfigError
 from qa_service.settings import Settings
@@ -28,3 +31,15 @@ def test_no_broker_is_a_config_error_naming_the_setting() -> None:
     with pytest.raises(ConfigError, match="broker_url is not set") as err:
         create_app(Settings(broker_url=None))
     assert err.value.details["setting"] == "broker_url"
+
+
+def test_each_app_runs_its_own_settings_tasks() -> None:
+    """A second app in one process (tests, or a tool embedding two) must not inherit the first app's
+    tasks, which would run with the first app's settings."""
+    create_app(Settings(broker_url="redis://127.0.0.1:1/0", task_max_retries=1)).finalize()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", DuplicateTaskNameWarning)
+        second = create_app(Settings(broker_url="redis://127.0.0.1:1/1", task_max_retries=7))
+        second.finalize()
+    for name in TASK_NAMES.values():
+        assert second.tasks[name].app is second
