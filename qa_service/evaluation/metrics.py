@@ -22,9 +22,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from qa_service.domain import Role, SpeakerTurn, Utterance
+from qa_service.intervals import Interval, subtract
 from qa_service.text import normalize_for_cer, normalize_for_wer
-
-Interval = tuple[float, float]
 
 
 @dataclass(frozen=True)
@@ -150,14 +149,14 @@ def role_errors(reference: Iterable[tuple[Role, float, float]],
     ref_u = {r: _union(ivs) for r, ivs in ref_by_role.items()}
     hyp_u = {r: _union(ivs) for r, ivs in hyp_by_role.items()}
     # where the hypothesis names a role the reference does not have at that time
-    wrong = {r: _difference(hyp_u[r], ref_u.get(r, [])) for r in hyp_u}
+    wrong = {r: subtract(hyp_u[r], ref_u.get(r, [])) for r in hyp_u}
     matched = confused = total = 0.0
     for role, ref in ref_u.items():
         total += _length(ref)
         hyp = hyp_u.get(role, [])
         matched += _length(_intersect(ref, hyp))
         others_wrong = _union(iv for r, ivs in wrong.items() if r != role for iv in ivs)
-        confused += _length(_intersect(_difference(ref, hyp), others_wrong))
+        confused += _length(_intersect(subtract(ref, hyp), others_wrong))
     return RoleCounts(matched, matched + confused, total)
 
 
@@ -182,22 +181,6 @@ def _intersect(xs: Sequence[Interval], ys: Sequence[Interval]) -> list[Interval]
             i += 1
         else:
             j += 1
-    return out
-
-
-def _difference(xs: Sequence[Interval], ys: Sequence[Interval]) -> list[Interval]:
-    """``xs`` minus ``ys`` (both sorted, disjoint)."""
-    out: list[Interval] = []
-    for a, b in xs:
-        start = a
-        for c, d in ys:
-            if d <= start or c >= b:
-                continue
-            if c > start:
-                out.append((start, c))
-            start = max(start, d)
-        if start < b:
-            out.append((start, b))
     return out
 
 

@@ -20,6 +20,7 @@ import numpy.typing as npt
 
 from qa_service.domain import SAMPLE_RATE, AsrResult, AsrSegment, Audio, Word
 from qa_service.errors import ModelLoadError
+from qa_service.intervals import subtract
 from qa_service.pipeline.align import join_words
 from qa_service.progress import ProgressHook, no_progress
 from qa_service.text import ToSimplified
@@ -125,7 +126,7 @@ class WhisperTranscriber:
         with beam search on 8 kHz calls). Stretches that VAD calls speech but hold no recognised word
         are transcribed again on their own, greedily, and merged in."""
         covered = [(w.start - _COVER_PAD_S, w.end + _COVER_PAD_S) for s in segments for w in s.words]
-        gaps = [(a, b) for a, b in _subtract(speech_regions(audio.samples[0]), covered)
+        gaps = [(a, b) for a, b in subtract(speech_regions(audio.samples[0]), covered)
                 if b - a >= _MIN_SKIPPED_S]
         if not gaps:
             return segments
@@ -153,23 +154,6 @@ def speech_regions(samples: npt.NDArray[np.float32]) -> list[tuple[float, float]
 
     found = get_speech_timestamps(samples, VadOptions(min_silence_duration_ms=200, speech_pad_ms=30))
     return [(r["start"] / SAMPLE_RATE, r["end"] / SAMPLE_RATE) for r in found]
-
-
-def _subtract(spans: Sequence[tuple[float, float]],
-              holes: Sequence[tuple[float, float]]) -> list[tuple[float, float]]:
-    """The parts of ``spans`` outside every ``hole``."""
-    out = []
-    for a, b in spans:
-        start = a
-        for c, d in sorted(holes):
-            if d <= start or c >= b:
-                continue
-            if c > start:
-                out.append((start, c))
-            start = max(start, d)
-        if start < b:
-            out.append((start, b))
-    return out
 
 
 def _segments(raw: Iterable[Any], language: str, duration: float, hook: ProgressHook) -> Iterable[AsrSegment]:

@@ -109,23 +109,16 @@ def _assemble(spec: ModelSpec, target: Path) -> None:
     """Concatenate the parts and copy companions into ``target``, atomically, then verify."""
     parts = [package_file(p, spec) for p in spec.parts]
     companions = [package_file(c, spec) for c in spec.companions]
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
-    try:
+
+    def build(tmp: Path) -> None:
         with open(tmp / spec.assembled_name, "wb") as out:
             for part in parts:
                 with open(part, "rb") as fh:
                     shutil.copyfileobj(fh, out, 1 << 20)
         for comp in companions:
             shutil.copyfile(comp, tmp / comp.name)
-        check_files(spec, tmp, full=True)
-        (tmp / _STAMP).write_text(_stamp_text(spec), encoding="utf-8")
-        if target.exists():
-            shutil.rmtree(target)
-        os.replace(tmp, target)
-    finally:
-        if tmp.exists():
-            shutil.rmtree(tmp, ignore_errors=True)
+
+    _build_verified(spec, target, build)
     log.info("assembled model '%s' into %s", spec.role, target)
 
 
@@ -134,10 +127,17 @@ def _convert(spec: ModelSpec, target: Path, settings: Settings) -> None:
     convert: Callable[[ModelSpec, Path, Settings], None] = getattr(
         importlib.import_module(module_name), func_name
     )
+    _build_verified(spec, target, lambda tmp: convert(spec, tmp, settings))
+    log.info("converted model '%s' into %s", spec.role, target)
+
+
+def _build_verified(spec: ModelSpec, target: Path, build: Callable[[Path], None]) -> None:
+    """Run ``build`` into a temporary sibling folder, verify every file against the manifest, stamp
+    it and move it into place in one rename: a crash never leaves a half-written model at ``target``."""
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
     try:
-        convert(spec, tmp, settings)
+        build(tmp)
         check_files(spec, tmp, full=True)
         (tmp / _STAMP).write_text(_stamp_text(spec), encoding="utf-8")
         if target.exists():
@@ -146,7 +146,6 @@ def _convert(spec: ModelSpec, target: Path, settings: Settings) -> None:
     finally:
         if tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)
-    log.info("converted model '%s' into %s", spec.role, target)
 
 
 def _stamp_text(spec: ModelSpec) -> str:

@@ -1,30 +1,17 @@
 from __future__ import annotations
 
-import wave
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
-import numpy as np
 import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "services"))
+
+from svc_support import write_wav
 
 from qa_service.settings import Settings
 from qa_service.store.db import dispose_engines
-
-
-def write_wav(path: Path, seed: int, seconds: float = 1.0, channels: int = 2, rate: int = 16000) -> Path:
-    """A short noise+tone recording whose bytes depend on ``seed``."""
-    rng = np.random.default_rng(seed)
-    t = np.arange(int(seconds * rate)) / rate
-    tone = 0.2 * np.sin(2 * np.pi * (200 + seed) * t)
-    data = np.stack([tone + 0.01 * rng.standard_normal(t.size) for _ in range(channels)], axis=1)
-    pcm = (np.clip(data, -1, 1) * 32767).astype("<i2")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with wave.open(str(path), "wb") as w:
-        w.setnchannels(channels)
-        w.setsampwidth(2)
-        w.setframerate(rate)
-        w.writeframes(pcm.tobytes())
-    return path
 
 
 @pytest.fixture

