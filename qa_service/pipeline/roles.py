@@ -70,9 +70,9 @@ CUES: tuple[Cue, ...] = (
         opening_only=True, outbound_only=True),
 )
 
-#: Phrases of at least this many syllables also match approximately in pinyin (ASR near-homophones).
+#: Phrases of at least this many syllables also match approximately in pinyin (ASR near-homophones),
+#: with one wrong, missing or extra syllable allowed per this many.
 _FUZZY_MIN_SYLLABLES = 4
-_FUZZY_SCORE = 85.0
 
 _BANK_WEIGHT = 1.0
 _FIRST_WEIGHT = 0.3  # alone, below the default confidence threshold
@@ -166,17 +166,23 @@ def _matches(cue: Cue, text: str, language: str) -> bool:
 
 def _pinyin_match(phrase: str, text: str) -> bool:
     """Exact syllable match (two syllables or more: one syllable has too many homophones), or for
-    long phrases a close one (祝您生活愉快 ~ 主您生活又快)."""
-    syllables = phrase.count(" ") - 1
-    if syllables < 2:
+    long phrases a close one, counted in whole syllables (祝您生活愉快 ~ 主您生活又快: one syllable
+    off). Counting characters instead let garbled text match on shared syllables alone
+    (你们银行 ~ 天真音航: "…en yin hang")."""
+    wanted = phrase.split()
+    if len(wanted) < 2:
         return False
     if phrase in text:
         return True
-    if syllables < _FUZZY_MIN_SYLLABLES:
+    if len(wanted) < _FUZZY_MIN_SYLLABLES:
         return False
-    from rapidfuzz import fuzz
+    from rapidfuzz.distance import Levenshtein
 
-    return fuzz.partial_ratio(phrase.strip(), text) >= _FUZZY_SCORE
+    heard = text.split()
+    edits = len(wanted) // _FUZZY_MIN_SYLLABLES  # one syllable per four
+    n = len(wanted)
+    return any(Levenshtein.distance(wanted, heard[i : i + width]) <= edits
+               for width in (n - 1, n, n + 1) for i in range(max(1, len(heard) - width + 1)))
 
 
 def _mentions_bank(text: str, language: str, options: RoleOptions) -> bool:

@@ -4,8 +4,8 @@
   fillers and numbers (一零二三 / one zero two three → 1023) normalised; Mandarin loses all spaces.
 - :func:`normalize_for_cer` — character error rate on Mandarin: the same minus filler removal, with
   OpenCC's phrase-aware traditional → simplified conversion; no spaces.
-- :func:`normalize_for_wer` — word error rate on English: lower case, no punctuation, numbers as
-  digits, single spaces.
+- :func:`normalize_for_wer` — word error rate on English: lower case, amount symbols as words
+  (5% → 5 percent, $10 → 10 dollars), no punctuation, numbers as digits, single spaces.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from qa_service.text.transforms import (
     EnglishNumbersToDigits,
     Index,
     RemoveWords,
+    SpellOutSymbols,
 )
 
 #: Hesitation sounds dropped before matching.
@@ -100,6 +101,7 @@ def wer_pipeline() -> Compose:
         [
             FullWidthToHalfWidth(),
             ToLowerCase(),
+            SpellOutSymbols(),
             PunctuationToSpace(),
             EnglishNumbersToDigits(),
             CollapseWhitespace(),

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Sequence
+from types import MappingProxyType
 from typing import overload
 
 from qa_service.text.numbers import (
@@ -239,6 +240,24 @@ class JoinDigitGroups(RegexTransform):
 
     def __init__(self) -> None:
         super().__init__(r"(?<=\d)[\s,\-]+(?=\d)", "")
+
+
+_CURRENCY_WORDS = MappingProxyType({"$": "dollars", "£": "pounds", "€": "euros", "¥": "yuan", "￥": "yuan"})
+
+
+class SpellOutSymbols(RegexTransform):
+    """Amount symbols spoken as words, as a reference transcript writes them: ``5%`` → ``5 percent``,
+    ``$10,000`` → ``10,000 dollars`` (also £, €, ¥/￥) — the way Whisper's own evaluation normaliser
+    treats them, so a recogniser is not charged for writing a symbol where the speaker said a word."""
+
+    def __init__(self) -> None:
+        super().__init__(r"([$£€¥￥])\s?(\d[\d,]*(?:\.\d+)?)|(\d)\s?%", self._repl)
+
+    @staticmethod
+    def _repl(m: re.Match[str]) -> str:
+        if m.group(3) is not None:
+            return f"{m.group(3)} percent"
+        return f"{m.group(2)} {_CURRENCY_WORDS[m.group(1)]}"
 
 
 class ChineseNumeralsToDigits(RegexTransform):

@@ -138,3 +138,15 @@ def test_one_syllable_phrases_match_only_as_characters() -> None:
     call = _utts(("SPEAKER_00", 0.3, "您好，工号1023为您服务。"), ("SPEAKER_01", 3.0, "你好。"))
     roles = roles_from_content(call, "zh", RoleOptions(outbound=True))
     assert not any("answering" in r for r in roles.reasons)
+
+
+def test_approximate_pinyin_matches_count_whole_syllables() -> None:
+    # garbled recogniser output of an outbound agent's introduction: "…天真音，航空…" shares
+    # "…en yin hang" with 你们银行 (a customer cue) but not three of its four syllables
+    call = _utts(("SPEAKER_00", 0.5, "您好，我是天真音，航空中心的小林，建文是航天真吗？"),
+                 ("SPEAKER_01", 9.5, "是我，神是。"),
+                 ("SPEAKER_00", 12.0, "唤起来您的唤愧，主您生活又快，再见。"))
+    roles = roles_from_content(call, "zh", RoleOptions(outbound=True))
+    assert "customer request" not in " ".join(roles.reasons)
+    assert roles.role_of("SPEAKER_00") == Role.AGENT  # 主您生活又快 ~ 祝您生活愉快, one syllable off
+    assert any("closing" in r for r in roles.reasons)

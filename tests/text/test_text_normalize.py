@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from qa_service.text import (
     normalize_for_cer,
     normalize_for_matching,
@@ -60,3 +62,19 @@ def test_pinyin() -> None:
     assert not sounds_alike("感射", "感谢")
     assert len(pinyin_key("工号1023为您服务")) == len("工号1023为您服务")
     assert pinyin_key("满1") == pinyin_key("满意")  # digits read as Chinese digits
+
+
+@pytest.mark.parametrize(
+    ("written", "spoken"),
+    [
+        ("returns of up to 5% a year", "returns of up to five percent a year"),
+        ("the minimum is $10,000.", "the minimum is ten thousand dollars"),
+        ("a fee of ¥200", "a fee of two hundred yuan"),
+    ],
+)
+def test_wer_normalisation_reads_amount_symbols_as_words(written: str, spoken: str) -> None:
+    assert normalize_for_wer(written) == normalize_for_wer(spoken)
+
+
+def test_wer_normalisation_leaves_a_lone_symbol_alone() -> None:
+    assert normalize_for_wer("100 % sure, $ signs") == "100 percent sure signs"
