@@ -113,8 +113,8 @@ class WhisperTranscriber:
             segments, info = self._model.transcribe(audio.samples[0], **kwargs)
         lang = str(info.language)
         converted = _drop_loops(tuple(_segments(segments, lang, audio.duration, hook)))
-        if cfg.vad_filter:
-            converted = self._recover_skipped(audio, converted, {**kwargs, "language": lang})
+        if cfg.vad_filter:  # the greedy re-decoding of skipped stretches can loop too
+            converted = _drop_loops(self._recover_skipped(audio, converted, {**kwargs, "language": lang}))
         hook("transcribe", audio.duration, audio.duration)
         return AsrResult(language=lang, segments=converted, duration=audio.duration,
                          language_probability=float(info.language_probability))

@@ -106,3 +106,25 @@ def test_collapse_repeats_keeps_ordinary_repetition() -> None:
 def test_language_detection_picks_among_the_candidates(probs: list[tuple[str, float]], expected: str) -> None:
     language, p = _transcriber(FakeWhisper([], probs=probs)).detect_language(AUDIO, ("zh", "en"))
     assert language == expected and 0.5 < p <= 1.0
+
+
+@dataclass
+class ScriptedWhisper(FakeWhisper):
+    """Answers each ``transcribe`` call with the next script entry (first pass, then re-decodings)."""
+
+    script: list[list[SimpleNamespace]] = field(default_factory=list)
+
+    def transcribe(self, audio: np.ndarray, **kwargs: Any) -> tuple[Any, Any]:
+        self.segments = self.script.pop(0)
+        return super().transcribe(audio, **kwargs)
+
+
+def test_loops_in_re_decoded_skipped_speech_are_cut_too(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("qa_service.pipeline.transcribe.speech_regions", lambda samples: [(0.0, 4.5)])
+    first = [_seg("您好", [_w("您好", 0.0, 0.5)])]  # the first pass jumps over 1-4.5 s of speech
+    retry = [_seg("才准" + "许" * 20, [_w("才准", 0.6, 1.0)] + [_w("许", 1.0 + i * 0.1, 1.1 + i * 0.1)
+                                                               for i in range(20)])]
+    model = ScriptedWhisper([], script=[first, retry])
+    result = _transcriber(model).transcribe(AUDIO, "zh")
+    assert model.kwargs["beam_size"] == 1  # the retry ran
+    assert "".join(w.text for w in result.words) == "您好才准许"
