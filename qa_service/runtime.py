@@ -29,6 +29,8 @@ def enforce_offline() -> None:
     # on a shared or oversubscribed CPU, spinning made pyannote 20x slower (9 s vs 183 s for 20 s of
     # audio on 2 busy cores). Read when the libraries load, so set here, before they are imported.
     os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+    # transformers' "Loading weights" bars would land in worker logs and CLI stderr (users may re-enable)
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
 
 
 def pyannote_telemetry_enabled() -> bool:

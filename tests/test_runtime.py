@@ -31,3 +31,11 @@ def test_errors_survive_pickling_with_details() -> None:
         assert back.reason == err.reason and back.details == err.details
         assert isinstance(back, QAError)
     assert isinstance(StorageUnavailable("x"), TransientError)
+
+
+def test_model_loading_progress_bars_are_off_unless_the_user_asks_for_them() -> None:
+    code = "import qa_service, huggingface_hub.utils as u\nprint(u.are_progress_bars_disabled())\n"
+    quiet = {k: v for k, v in os.environ.items() if k != "HF_HUB_DISABLE_PROGRESS_BARS"}
+    for env, expected in ((quiet, "True"), (dict(quiet, HF_HUB_DISABLE_PROGRESS_BARS="0"), "False")):
+        out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+        assert out.stdout.strip().splitlines()[-1] == expected
