@@ -4,7 +4,8 @@ Each word goes to the speaker whose turns overlap it most. Where turns of severa
 word's midpoint (overlapping speech) it goes to the speaker whose turn covers the midpoint best (most
 central in the turn, relative to the turn's length). A word outside every turn (diarization missed
 it) goes to the nearest turn: words are never dropped. A word sticking out of its speaker's turn is
-trimmed to the turn, one just outside it pinned to its edge. Consecutive words of one speaker separated
+trimmed to the turn, one just outside it pinned to its edge; a turn's first and last words reach
+the turn's edges when they stop just short of them. Consecutive words of one speaker separated
 by less than ``max_gap`` seconds form one utterance.
 """
 
@@ -23,6 +24,7 @@ class AlignOptions:
     max_gap: float = 1.0  # a silence longer than this ends an utterance
     max_utterance: float = 30.0  # an utterance longer than this is split at its next pause
     snap: float = 0.6  # a word this close to its speaker's turn is pinned to the turn's edge
+    hug: float = 0.5  # a turn's first/last word starting/ending this close inside the turn reaches its edge
 
 
 def align_words(asr: AsrResult, diarization: Diarization,
@@ -35,6 +37,7 @@ def align_words(asr: AsrResult, diarization: Diarization,
     default = diarization.speakers[0] if diarization.speakers else FALLBACK_SPEAKER
     speakers = [assign_speaker(w, turns) or default for w in words]
     words = [_clamp(w, s, turns, options.snap) for w, s in zip(words, speakers, strict=True)]
+    words = _hug_turn_edges(words, speakers, turns, options.hug)
     channel = asr.channel if diarization.method == "channels" else None
     return tuple(_utterances(words, speakers, channel, options))
 
@@ -82,6 +85,27 @@ def _clamp(word: Word, speaker: str, turns: Sequence[SpeakerTurn], snap: float) 
     if (start, end) == (word.start, word.end):
         return word
     return Word(word.text, start, end, word.confidence)
+
+
+def _hug_turn_edges(words: Sequence[Word], speakers: Sequence[str], turns: Sequence[SpeakerTurn],
+                    hug: float) -> list[Word]:
+    """Whisper's word timings run late at the onset of speech after a silence (by 0.2-0.4 s) and early
+    at its end; the turn edges come from the audio itself (channel VAD or diarization). So the first word
+    of a turn that starts less than ``hug`` s after the turn starts begins where the turn does, and the
+    last word likewise ends with the turn: an utterance played back from its start is not clipped."""
+    out = list(words)
+    for turn in turns:
+        inside = [i for i, (w, s) in enumerate(zip(out, speakers, strict=True))
+                  if s == turn.speaker and turn.start <= (w.start + w.end) / 2 <= turn.end]
+        if not inside:
+            continue
+        first, last = out[inside[0]], out[inside[-1]]
+        if 0.0 < first.start - turn.start <= hug:
+            out[inside[0]] = first = Word(first.text, turn.start, first.end, first.confidence)
+        if 0.0 < turn.end - last.end <= hug:
+            out[inside[-1]] = Word(last.text, (first if inside[0] == inside[-1] else last).start, turn.end,
+                                   last.confidence)
+    return out
 
 
 def _centrality(t: float, turn: SpeakerTurn) -> float:

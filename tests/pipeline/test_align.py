@@ -25,7 +25,7 @@ def test_words_go_to_the_turn_they_overlap_most_and_merge_into_utterances() -> N
     diar = _diar(("A", 0.0, 1.0), ("B", 1.1, 1.9), ("A", 1.95, 3.0))
     utts = align_words(asr, diar)
     assert [(u.speaker, u.text) for u in utts] == [("A", "Hello, bank."), ("B", "Hi there"), ("A", "Welcome")]
-    assert utts[0].start == 0.0 and utts[0].end == 0.9
+    assert utts[0].start == 0.0 and utts[0].end == 1.0  # the turn's last word reaches the turn's end
     assert utts[1].words[0].text == "Hi"
     assert all(u.channel is None for u in utts)
 
@@ -101,7 +101,16 @@ def test_a_word_running_on_into_the_silence_after_its_turn_is_pinned_to_the_turn
     # Whisper: 什么 12.14-12.74, 事? 12.74-13.34; the channel's speech ends at 12.73
     asr = _asr(("什么", 12.14, 12.74), ("事?", 12.74, 13.34), channel=1)
     utts = align_words(asr, _diar(("B", 11.71, 12.73), ("B", 24.4, 27.0), method="channels"))
-    assert [(u.speaker, u.start, u.end) for u in utts] == [("B", 12.14, 12.73)]
+    assert [(u.speaker, u.start, u.end) for u in utts] == [("B", 11.71, 12.73)]  # onset hugged too
     assert utts[0].words[1].start == pytest.approx(12.63) and utts[0].words[1].end == 12.73
     far = align_words(_asr(("late", 14.0, 14.5)), _diar(("B", 11.71, 12.73)))
     assert (far[0].start, far[0].end) == (14.0, 14.5)  # too far to be a timestamp overshoot: kept
+
+
+def test_a_turns_first_and_last_words_reach_its_edges_when_just_short_of_them() -> None:
+    # Whisper's onset is 0.33 s late after a silence; the channel's speech starts at 10.47
+    asr = _asr(("Thank", 10.8, 10.9), ("you,", 10.9, 11.12), ("goodbye.", 11.6, 12.34), ("Later", 14.5, 14.8),
+               channel=0)
+    utts = align_words(asr, _diar(("A", 10.47, 12.45), ("A", 13.6, 15.0), method="channels"))
+    assert [(u.start, u.end) for u in utts] == [(10.47, 12.45), (14.5, 15.0)]  # onset 0.9 s away: kept
+    assert [(w.start, w.end) for w in utts[0].words] == [(10.47, 10.9), (10.9, 11.12), (11.6, 12.45)]
