@@ -1,7 +1,9 @@
 """The normalisation pipelines the service uses, built from :mod:`qa_service.text.transforms`.
 
 - :func:`normalize_for_matching` — rubric phrase matching: script, width, case, punctuation,
-  fillers and numbers (一零二三 / one zero two three → 1023) normalised; Mandarin loses all spaces.
+  fillers and numbers (一零二三 / one zero two three → 1023) normalised, and in English amount
+  symbols read as words ($1,180 → 1180 dollars, as a recogniser often writes what was said);
+  Mandarin loses all spaces.
 - :func:`normalize_for_cer` — character error rate on Mandarin: the same minus filler removal, with
   OpenCC's phrase-aware traditional → simplified conversion; no spaces.
 - :func:`normalize_for_wer` — word error rate on English: lower case, amount symbols as words
@@ -62,6 +64,7 @@ def matching_pipeline(language: str) -> Compose:
             DropPossessiveS(),
             FullWidthToHalfWidth(),
             ToLowerCase(),
+            SpellOutSymbols(),
             PunctuationToSpace(),
             EnglishNumbersToDigits(),
             RemoveWords(EN_FILLERS),
