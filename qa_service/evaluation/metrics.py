@@ -9,6 +9,8 @@ errors / total reference), not a mean of per-file rates.
   simplified, full → half width, punctuation and spaces removed, Chinese numerals → digits).
 - DER: pyannote.metrics ``DiarizationErrorRate(collar=c)``; pyannote's collar is the *total* width
   removed around each reference boundary (0.25 → ±0.125 s). Overlapped speech is scored.
+- Speaker role decisions: each hypothesis speaker's role against the reference role of the speech it
+  covers most (the role stage alone, without diarization errors).
 - Role accuracy: matched / (matched + confused) over reference speech time, per reference role r:
   matched where the hypothesis also has role r; confused where it lacks r but names a role the
   reference does not have then (the agent's speech labelled customer). Time the hypothesis leaves
@@ -158,6 +160,44 @@ def role_errors(reference: Iterable[tuple[Role, float, float]],
         others_wrong = _union(iv for r, ivs in wrong.items() if r != role for iv in ivs)
         confused += _length(_intersect(subtract(ref, hyp), others_wrong))
     return RoleCounts(matched, matched + confused, total)
+
+
+@dataclass(frozen=True)
+class SpeakerRoleCounts:
+    """Role decisions per hypothesis speaker: the role-assignment stage on its own."""
+
+    right: int
+    speakers: int
+
+    @property
+    def accuracy(self) -> float | None:
+        return self.right / self.speakers if self.speakers else None
+
+    def __add__(self, other: SpeakerRoleCounts) -> SpeakerRoleCounts:
+        return SpeakerRoleCounts(self.right + other.right, self.speakers + other.speakers)
+
+
+def speaker_role_decisions(reference: Iterable[tuple[Role, float, float]],
+                           hypothesis: Iterable[Utterance]) -> SpeakerRoleCounts:
+    """Was each hypothesis speaker given the role of the reference speech it covers most? Speech the
+    diarizer put under the wrong speaker counts against :func:`role_errors`, not here; a speaker
+    covering no reference speech is not counted."""
+    ref_u: dict[Role, list[Interval]] = {}
+    for role, start, end in reference:
+        ref_u.setdefault(role, []).append((start, end))
+    ref_u = {r: _union(ivs) for r, ivs in ref_u.items()}
+    given: dict[str, Role] = {}
+    covered: dict[str, dict[Role, float]] = {}
+    for u in hypothesis:
+        if u.role == Role.UNKNOWN:
+            continue
+        given[u.speaker] = u.role
+        shares = covered.setdefault(u.speaker, {})
+        for role, ivs in ref_u.items():
+            shares[role] = shares.get(role, 0.0) + _length(_intersect([(u.start, u.end)], ivs))
+    judged = [(given[s], max(shares, key=lambda r: shares[r])) for s, shares in covered.items()
+              if shares and max(shares.values()) > 0]
+    return SpeakerRoleCounts(sum(g == truth for g, truth in judged), len(judged))
 
 
 def _union(intervals: Iterable[Interval]) -> list[Interval]:

@@ -6,10 +6,11 @@ from collections.abc import Iterable, Sequence
 from functools import reduce
 from typing import Any
 
-from qa_service.evaluation.metrics import DerCounts, ErrorCounts, RoleCounts
+from qa_service.evaluation.metrics import DerCounts, ErrorCounts, RoleCounts, SpeakerRoleCounts
 from qa_service.evaluation.runner import COLLARS, EvalRow, EvalSummary
 
-_HEADER = ("file", "mode", "lang", "dur s", "WER/CER", "DER c0", "DER c.25", "roles", "role conf", "RTF")
+_HEADER = ("file", "mode", "lang", "dur s", "WER/CER", "DER c0", "DER c.25", "roles", "speakers", "role conf",
+           "RTF")
 
 
 def _pct(value: float | None) -> str:
@@ -23,6 +24,10 @@ def _sum(items: Iterable[Any]) -> Any:
 
 def _rate_text(counts: ErrorCounts | None) -> str:
     return "-" if counts is None else f"{counts.unit} {100 * counts.rate:.1f}%"
+
+
+def _decisions(counts: SpeakerRoleCounts | None) -> str:
+    return "-" if counts is None else f"{counts.right}/{counts.speakers}"
 
 
 def _der(rows: Sequence[EvalRow], collar: float) -> DerCounts | None:
@@ -47,6 +52,9 @@ def totals(rows: Sequence[EvalRow]) -> dict[str, Any]:
     roles: RoleCounts | None = _sum(r.roles for r in ok)
     out["role_accuracy"] = roles.accuracy if roles else None
     out["role_coverage"] = roles.coverage if roles else None
+    decisions: SpeakerRoleCounts | None = _sum(r.speaker_roles for r in ok)
+    out["speaker_roles_right"] = decisions.right if decisions else None
+    out["speakers"] = decisions.speakers if decisions else None
     out["low_confidence_roles"] = sum(r.role_low_confidence for r in ok)
     return out
 
@@ -55,13 +63,13 @@ def _row_cells(row: EvalRow) -> tuple[str, ...]:
     item = row.item
     if row.error is not None:
         return (item.name, item.mode, row.language or (item.language or ""), "-", f"ERROR: {row.error}",
-                "", "", "", "", "")
+                "", "", "", "", "", "")
     der0, der25 = row.der_at(0.0), row.der_at(0.25)
     conf = "-" if row.role_confidence is None else f"{row.role_confidence:.2f}" + (
         " LOW" if row.role_low_confidence else "")
     return (item.name, item.mode, row.language, f"{row.duration:.1f}", _rate_text(row.text_errors),
             _pct(der0.rate if der0 else None), _pct(der25.rate if der25 else None),
-            _pct(row.roles.accuracy if row.roles else None), conf,
+            _pct(row.roles.accuracy if row.roles else None), _decisions(row.speaker_roles), conf,
             "-" if row.rtf is None else f"{row.rtf:.3f}")
 
 
@@ -70,6 +78,7 @@ def _total_cells(label: str, rows: Sequence[EvalRow]) -> tuple[str, ...]:
     text = " ".join(f"{u.upper()} {_pct(t[u])}" for u in ("wer", "cer") if t[u] is not None) or "-"
     return (label, "", "", f"{t['duration']:.1f}", text, _pct(t["der_collar_0.0"]),
             _pct(t["der_collar_0.25"]), _pct(t["role_accuracy"]),
+            "-" if t["speakers"] is None else f"{t['speaker_roles_right']}/{t['speakers']}",
             f"{t['low_confidence_roles']} low", "-" if t["rtf"] is None else f"{t['rtf']:.3f}")
 
 
@@ -90,7 +99,8 @@ def format_table(summary: EvalSummary) -> str:
     text = "\n".join("  ".join(cell.ljust(w) for cell, w in zip(line, widths, strict=False)).rstrip()
                      for line in lines)
     notes = ("DER: pyannote.metrics, collar = total width around reference boundaries (c.25 = ±0.125 s); "
-             "roles: share of attributed reference speech with the right role; RTF: processing s / audio s")
+             "roles: share of attributed reference speech with the right role; speakers: speakers given the role of "
+             "the reference speech they cover most (the role stage alone); RTF: processing s / audio s")
     config = ", ".join(f"{k}={v}" for k, v in summary.settings)
     return text + "\n\n" + notes + ("\n" + config if config else "")
 
@@ -109,6 +119,8 @@ def to_json(summary: EvalSummary) -> dict[str, Any]:
                 **{f"der_collar_{c}": round(d.rate, 4) for c, d in r.der},
                 "role_accuracy": r.roles.accuracy if r.roles else None,
                 "role_coverage": r.roles.coverage if r.roles else None,
+                "speaker_roles_right": r.speaker_roles.right if r.speaker_roles else None,
+                "speakers": r.speaker_roles.speakers if r.speaker_roles else None,
                 "role_confidence": r.role_confidence, "role_low_confidence": r.role_low_confidence,
             }
         rows.append(row)

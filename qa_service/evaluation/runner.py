@@ -20,9 +20,11 @@ from qa_service.evaluation.metrics import (
     DerCounts,
     ErrorCounts,
     RoleCounts,
+    SpeakerRoleCounts,
     diarization_errors,
     error_unit,
     role_errors,
+    speaker_role_decisions,
     transcript_errors,
 )
 from qa_service.pipeline import SpeechModels, SpeechOptions, analyze_speech, decode_audio
@@ -62,6 +64,7 @@ class EvalRow:
     role_confidence: float | None = None
     role_low_confidence: bool = False
     error: str | None = None
+    speaker_roles: SpeakerRoleCounts | None = None
 
     @property
     def rtf(self) -> float | None:
@@ -151,10 +154,12 @@ def evaluate_one(item: EvalItem, models: SpeechModels, settings: Settings,
     der = tuple((c, diarization_errors(item.reference_turns, result.diarization.turns, c))
                 for c in COLLARS) if item.reference_turns else ()
     roles = role_errors(item.reference_roles, transcript.utterances) if item.reference_roles else None
+    decisions = (speaker_role_decisions(item.reference_roles, transcript.utterances)
+                 if item.reference_roles else None)
     assignment = transcript.roles
     return EvalRow(item, transcript.language, audio.duration, seconds, text_errors, der, roles,
                    assignment.confidence if assignment else None,
-                   bool(assignment and assignment.low_confidence))
+                   bool(assignment and assignment.low_confidence), speaker_roles=decisions)
 
 
 def _warm_up(models: SpeechModels, options: SpeechOptions, item: EvalItem) -> None:

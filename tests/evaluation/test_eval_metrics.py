@@ -9,8 +9,10 @@ from qa_service.evaluation.metrics import (
     DerCounts,
     ErrorCounts,
     RoleCounts,
+    SpeakerRoleCounts,
     diarization_errors,
     role_errors,
+    speaker_role_decisions,
     transcript_errors,
 )
 
@@ -96,3 +98,29 @@ def test_overlapped_reference_speech_given_to_the_other_real_speaker_is_missed_n
     hyp = [_utt(Role.AGENT, 0.0, 3.4), _utt(Role.CUSTOMER, 3.5, 5.0)]
     counts = role_errors(ref, hyp)
     assert counts.accuracy == 1.0 and counts.attributed == pytest.approx(3.4 + 1.5)
+
+
+def _spk(speaker: str, role: Role, start: float, end: float) -> Utterance:
+    return Utterance(speaker, start, end, "...", role=role)
+
+
+def test_speaker_role_decisions_judge_the_role_stage_apart_from_diarization_errors() -> None:
+    ref = [(Role.AGENT, 0.0, 4.0), (Role.CUSTOMER, 5.0, 9.0), (Role.AGENT, 10.0, 14.0)]
+    # the diarizer gave 5-6 s of customer speech to the agent's speaker: role accuracy drops, the
+    # role decision for each speaker is still right
+    hyp = [_spk("S0", Role.AGENT, 0.0, 4.0), _spk("S0", Role.AGENT, 5.0, 6.0), _spk("S1", Role.CUSTOMER, 6.0, 9.0),
+           _spk("S0", Role.AGENT, 10.0, 14.0)]
+    assert role_errors(ref, hyp).accuracy == pytest.approx(11.0 / 12.0)
+    assert speaker_role_decisions(ref, hyp) == SpeakerRoleCounts(2, 2)
+    swapped = [_spk("S0", Role.CUSTOMER, 0.0, 4.0), _spk("S1", Role.AGENT, 5.0, 9.0),
+               _spk("S0", Role.CUSTOMER, 10.0, 14.0)]
+    assert speaker_role_decisions(ref, swapped) == SpeakerRoleCounts(0, 2)
+
+
+def test_speaker_role_decisions_skip_unknown_roles_and_speakers_outside_the_reference() -> None:
+    ref = [(Role.AGENT, 0.0, 4.0)]
+    hyp = [_spk("S0", Role.AGENT, 0.0, 4.0), _spk("S1", Role.CUSTOMER, 20.0, 21.0), _spk("S2", Role.UNKNOWN, 0, 1)]
+    counts = speaker_role_decisions(ref, hyp)
+    assert counts == SpeakerRoleCounts(1, 1) and counts.accuracy == 1.0
+    assert SpeakerRoleCounts(0, 0).accuracy is None
+    assert SpeakerRoleCounts(1, 2) + SpeakerRoleCounts(2, 2) == SpeakerRoleCounts(3, 4)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from qa_service.evaluation.metrics import DerCounts, ErrorCounts, RoleCounts
+from qa_service.evaluation.metrics import DerCounts, ErrorCounts, RoleCounts, SpeakerRoleCounts
 from qa_service.evaluation.report import format_table, to_json, totals
 from qa_service.evaluation.runner import EvalItem, EvalRow, EvalSummary
 
@@ -16,7 +16,8 @@ def _row(name: str, mode: str, lang: str, errors: int, ref: int, der: float, sec
     return EvalRow(EvalItem(name, mode, Path(f"{name}.flac"), language=lang), lang, duration=50.0,
                    seconds=seconds, text_errors=ErrorCounts(unit, errors, 0, 0, ref),
                    der=((0.0, DerCounts(der, 0.0, 0.0, 40.0)), (0.25, DerCounts(der / 2, 0.0, 0.0, 38.0))),
-                   roles=RoleCounts(30.0, 40.0, 40.0), role_confidence=0.9)
+                   roles=RoleCounts(30.0, 40.0, 40.0), role_confidence=0.9,
+                   speaker_roles=SpeakerRoleCounts(1 if der < 4.0 else 2, 2))
 
 
 ROWS = (
@@ -34,6 +35,7 @@ def test_totals_are_corpus_level_and_keep_wer_and_cer_apart() -> None:
     assert t["rtf"] == pytest.approx(35.0 / 150.0)
     assert t["failed"] == 1 and t["files"] == 4
     assert t["role_accuracy"] == pytest.approx(0.75)
+    assert (t["speaker_roles_right"], t["speakers"]) == (4, 6)
 
 
 def test_table_has_rows_failures_and_per_mode_totals() -> None:
@@ -41,6 +43,7 @@ def test_table_has_rows_failures_and_per_mode_totals() -> None:
     assert "ERROR: bad.flac: cannot decode audio" in text
     assert "ALL stereo" in text and "WER 5.0%" in text and "CER 30.0%" in text
     assert "device=cpu" in text and "±0.125 s" in text
+    assert " 4/6 " in text and "the role stage alone" in text
 
 
 def test_json_has_rows_by_mode_and_overall() -> None:
