@@ -141,15 +141,8 @@ class RoleCounts:
 def role_errors(reference: Iterable[tuple[Role, float, float]],
                 hypothesis: Iterable[Utterance]) -> RoleCounts:
     """Compare reference (role, start, end) turns with the hypothesis utterances' roles over time."""
-    ref_by_role: dict[Role, list[Interval]] = {}
-    for role, start, end in reference:
-        ref_by_role.setdefault(role, []).append((start, end))
-    hyp_by_role: dict[Role, list[Interval]] = {}
-    for u in hypothesis:
-        if u.role != Role.UNKNOWN:
-            hyp_by_role.setdefault(u.role, []).append((u.start, u.end))
-    ref_u = {r: _union(ivs) for r, ivs in ref_by_role.items()}
-    hyp_u = {r: _union(ivs) for r, ivs in hyp_by_role.items()}
+    ref_u = _speech_by_role(reference)
+    hyp_u = _speech_by_role((u.role, u.start, u.end) for u in hypothesis if u.role != Role.UNKNOWN)
     # where the hypothesis names a role the reference does not have at that time
     wrong = {r: subtract(hyp_u[r], ref_u.get(r, [])) for r in hyp_u}
     matched = confused = total = 0.0
@@ -182,10 +175,7 @@ def speaker_role_decisions(reference: Iterable[tuple[Role, float, float]],
     """Was each hypothesis speaker given the role of the reference speech it covers most? Speech the
     diarizer put under the wrong speaker counts against :func:`role_errors`, not here; a speaker
     covering no reference speech is not counted."""
-    ref_u: dict[Role, list[Interval]] = {}
-    for role, start, end in reference:
-        ref_u.setdefault(role, []).append((start, end))
-    ref_u = {r: _union(ivs) for r, ivs in ref_u.items()}
+    ref_u = _speech_by_role(reference)
     given: dict[str, Role] = {}
     covered: dict[str, dict[Role, float]] = {}
     for u in hypothesis:
@@ -198,6 +188,14 @@ def speaker_role_decisions(reference: Iterable[tuple[Role, float, float]],
     judged = [(given[s], max(shares, key=lambda r: shares[r])) for s, shares in covered.items()
               if shares and max(shares.values()) > 0]
     return SpeakerRoleCounts(sum(g == truth for g, truth in judged), len(judged))
+
+
+def _speech_by_role(turns: Iterable[tuple[Role, float, float]]) -> dict[Role, list[Interval]]:
+    """Each role's speech as sorted, disjoint intervals."""
+    by_role: dict[Role, list[Interval]] = {}
+    for role, start, end in turns:
+        by_role.setdefault(role, []).append((start, end))
+    return {r: _union(ivs) for r, ivs in by_role.items()}
 
 
 def _union(intervals: Iterable[Interval]) -> list[Interval]:

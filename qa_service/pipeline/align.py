@@ -99,12 +99,12 @@ def _hug_turn_edges(words: Sequence[Word], speakers: Sequence[str], turns: Seque
                   if s == turn.speaker and turn.start <= (w.start + w.end) / 2 <= turn.end]
         if not inside:
             continue
-        first, last = out[inside[0]], out[inside[-1]]
+        first = out[inside[0]]
         if 0.0 < first.start - turn.start <= hug:
-            out[inside[0]] = first = Word(first.text, turn.start, first.end, first.confidence)
+            out[inside[0]] = Word(first.text, turn.start, first.end, first.confidence)
+        last = out[inside[-1]]  # read after the onset fix: a one-word turn gets both
         if 0.0 < turn.end - last.end <= hug:
-            out[inside[-1]] = Word(last.text, (first if inside[0] == inside[-1] else last).start, turn.end,
-                                   last.confidence)
+            out[inside[-1]] = Word(last.text, last.start, turn.end, last.confidence)
     return out
 
 

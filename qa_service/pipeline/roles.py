@@ -178,9 +178,8 @@ def _pinyin_match(phrase: str, text: str) -> bool:
         return False
     from rapidfuzz.distance import Levenshtein
 
-    heard = text.split()
-    edits = len(wanted) // _FUZZY_MIN_SYLLABLES  # one syllable per four
-    n = len(wanted)
+    heard, n = text.split(), len(wanted)
+    edits = n // _FUZZY_MIN_SYLLABLES  # one syllable per four
     return any(Levenshtein.distance(wanted, heard[i : i + width]) <= edits
                for width in (n - 1, n, n + 1) for i in range(max(1, len(heard) - width + 1)))
 
