@@ -109,3 +109,41 @@ class StorageUnavailable(StorageError, TransientError):
 
 class IngestError(PermanentError):
     """A file offered for ingest was rejected; the reason says why."""
+
+
+# requests from people (the supervisor API and the CLI) --------------------------------------
+class InvalidRequest(PermanentError):
+    """A request a service function cannot carry out as asked (``details['field']`` where known):
+    an end before a start, an unknown rubric item, a filter value out of range."""
+
+
+class RangeNotSatisfiable(InvalidRequest):
+    """A byte range outside the resource (``details['size']`` is the resource's length)."""
+
+
+class Conflict(PermanentError):
+    """The request clashes with the stored state (e.g. reviewing a call that is not scored yet)."""
+
+
+class AccessError(PermanentError):
+    """Base for authentication and authorisation refusals."""
+
+
+class NotAuthenticated(AccessError):
+    """No valid credentials: a wrong password, an expired or revoked token, a disabled user."""
+
+
+class PermissionDenied(AccessError):
+    """The person is known but their role or scope does not allow this."""
+
+
+class LoginThrottled(AccessError):
+    """Too many failed log-ins; ``details['retry_after_s']`` says when to try again."""
+
+
+class PayloadTooLarge(InvalidRequest):
+    """An upload over the size limit (``details['limit_bytes']``); nothing of it is kept."""
+
+
+class UnsupportedMediaType(InvalidRequest):
+    """An upload whose content is not audio this service decodes (the type is sniffed, not trusted)."""

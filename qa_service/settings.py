@@ -90,6 +90,25 @@ class Settings(BaseSettings):
     task_max_retries: int = Field(default=8, description="Retries of a transient error (database, broker).")
     retry_backoff_s: float = Field(default=2.0, description="First retry delay; doubles per retry.")
     retry_backoff_max_s: float = Field(default=120.0, description="Longest retry delay.")
+    # supervisor API -------------------------------------------------------------------------------
+    api_host: str = Field(default="127.0.0.1", description="Address `qa-service serve` listens on.")
+    api_port: int = Field(default=8000, description="Port `qa-service serve` listens on.")
+    token_ttl_s: float = Field(default=8 * 3600.0, description="How long a sign-in token lasts.")
+    login_max_failures: int = Field(default=5, description="Failed log-ins (per user name) before throttling.")
+    login_window_s: float = Field(default=900.0, description="Window the failed log-ins are counted in.")
+    login_lockout_s: float = Field(default=300.0, description="How long a throttled user name waits.")
+    upload_max_bytes: int = Field(default=200 * 1024 * 1024, description="Largest audio file an upload takes.")
+    upload_max_files: int = Field(default=50, description="Most files in one upload request.")
+    flag_score_below: float = Field(default=80.0, description="Flag calls whose score is under this.")
+    flag_silence_s: float = Field(default=15.0, description="Flag calls with a single silence this long.")
+    flag_escalation_score: float = Field(default=0.5, description="Flag calls at this escalation risk or more.")
+    flag_on_complaint: bool = Field(default=True, description="Flag calls classified as complaints.")
+    flag_on_needs_review: bool = Field(default=True, description="Flag calls with needs-review findings.")
+    calibration_sample_rate: float = Field(
+        default=0.05, description="Share of calls flagged at random (stable per call) for calibration.")
+    embedded_worker: bool = Field(
+        default=True, description="`qa-service serve` without a broker runs a worker thread for uploads.")
+
     analysis_backend: str = Field(
         default="", description="'module:factory' of the analysis backend; empty = the real pipeline."
     )

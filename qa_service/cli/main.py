@@ -24,6 +24,7 @@ COMMAND_MODULES = (
     "score_cmd",  # qa-service score
     "classify_cmd",  # qa-service classify, train-classifier, eval-classifier
     "service_cmd",  # qa-service ingest, process, demo, ...
+    "users_cmd",  # qa-service users add|disable|enable|passwd|list
 )
 
 #: Entry-point group of ``register(app)`` functions from other installed packages (``workers`` adds

@@ -38,11 +38,31 @@ class LabelKind(StrEnum):
 
 
 class UserRole(StrEnum):
-    QA_SUPERVISOR = "qa_supervisor"
-    TRAINER = "trainer"
-    COMPLIANCE_AUDITOR = "compliance_auditor"
-    SERVICE_MANAGER = "service_manager"
-    ADMIN = "admin"
+    ADMIN = "admin"  # users, settings; sees everything
+    SUPERVISOR = "supervisor"  # reviews calls of their teams
+    TRAINER = "trainer"  # builds coaching sets from calls of their teams
+    AUDITOR = "auditor"  # reads everything and the audit log; changes nothing
+    AGENT = "agent"  # their own calls only
+
+
+class ReviewState(StrEnum):
+    UNREVIEWED = "unreviewed"
+    REVIEWED = "reviewed"
+
+
+class ReviewStatus(StrEnum):
+    SUBMITTED = "submitted"
+    SUPERSEDED = "superseded"  # a later review of the same call replaced it
+
+
+class FlagReason(StrEnum):
+    LOW_SCORE = "low_score"
+    CRITICAL_FAILED = "critical_failed"
+    COMPLAINT = "complaint"
+    ESCALATION_RISK = "escalation_risk"
+    LONG_SILENCE = "long_silence"
+    NEEDS_REVIEW = "needs_review"
+    CALIBRATION_SAMPLE = "calibration_sample"
 
 
 class AuditAction(StrEnum):
@@ -50,3 +70,12 @@ class AuditAction(StrEnum):
     LIVE_LISTEN = "live_listen"  # listened in on a live call
     VIEW = "view"  # opened a call's transcript/scorecard
     EXPORT = "export"
+    SEARCH = "search"
+    LOGIN = "login"
+    LOGIN_FAILED = "login_failed"
+    LOGOUT = "logout"
+    REVIEW = "review"  # submitted a review (detail: overrides)
+    SWAP_ROLES = "swap_roles"
+    UPLOAD = "upload"
+    USER_CHANGE = "user_change"  # added, disabled, password or role changed
+    AUDIT_READ = "audit_read"

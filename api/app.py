@@ -1,0 +1,58 @@
+"""The FastAPI application: routers, problem responses, and (without a broker) the embedded worker
+that processes uploads and re-assessments."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from api import problems
+from api.routes import audit, auth, calls, reports, users
+from qa_service import __version__
+from qa_service.services.background import BackgroundWorker
+from qa_service.services.context import ServiceContext
+from qa_service.services.dispatch import Dispatcher, dispatcher_for
+from qa_service.settings import Settings, get_settings
+
+log = logging.getLogger(__name__)
+
+DESCRIPTION = """Supervisor API of the QA speech-analytics service: sign in (OAuth2 password flow:
+`POST /auth/token`, then `Authorization: Bearer <token>`), the flagged-call queue, call detail, recorded
+audio (HTTP Range; PII bleeped unless you hold the PII permission), reviews and corrections, transcript
+search, uploads, statistics and the audit log. Errors are RFC 9457 problem documents."""
+
+
+def create_app(settings: Settings | None = None, *, start_worker: bool | None = None) -> FastAPI:
+    """The app for ``settings`` (default: the process settings). ``start_worker`` (default: no broker
+    and ``embedded_worker``) runs the embedded worker thread while the app runs."""
+    settings = settings or get_settings()
+    embedded = (not settings.broker_url and settings.embedded_worker) if start_worker is None else start_worker
+    worker = BackgroundWorker(ServiceContext(settings)) if embedded else None
+    dispatcher: Dispatcher = worker if worker is not None else dispatcher_for(settings)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if worker is not None:
+            worker.start()
+        try:
+            yield
+        finally:
+            if worker is not None:
+                worker.stop()
+
+    app = FastAPI(title="QA service — supervisor API", version=__version__, description=DESCRIPTION,
+                  lifespan=lifespan)
+    app.state.settings = settings
+    app.state.dispatcher = dispatcher
+    problems.install(app)
+    for module in (auth, calls, reports, audit, users):
+        app.include_router(module.router)
+
+    @app.get("/health", tags=["service"], summary="Liveness (no sign-in)")
+    def health() -> dict[str, str]:
+        return {"status": "ok", "version": __version__}
+
+    return app

@@ -1,0 +1,63 @@
+"""FastAPI dependencies: settings (overridable in tests), the service context, the signed-in person
+and the permission each route needs (``Require``; the authorisation test reads it off the routes)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import OAuth2PasswordBearer
+
+from qa_service.errors import NotAuthenticated
+from qa_service.services import auth
+from qa_service.services.access import Permission, Principal
+from qa_service.services.context import ServiceContext
+from qa_service.services.dispatch import Dispatcher
+from qa_service.settings import Settings
+
+oauth2 = OAuth2PasswordBearer(tokenUrl="/auth/token", auto_error=False)
+
+
+def get_settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def get_context(settings: Annotated[Settings, Depends(get_settings)]) -> ServiceContext:
+    return ServiceContext(settings)
+
+
+def get_dispatcher(request: Request) -> Dispatcher:
+    dispatcher: Dispatcher = request.app.state.dispatcher
+    return dispatcher
+
+
+def client_of(request: Request) -> str:
+    return request.client.host if request.client else ""
+
+
+def bearer_token(token: Annotated[str | None, Depends(oauth2)]) -> str:
+    if not token:
+        raise NotAuthenticated("not signed in: send 'Authorization: Bearer <token>' (POST /auth/token)")
+    return token
+
+
+def current_principal(ctx: Annotated[ServiceContext, Depends(get_context)],
+                      token: Annotated[str, Depends(bearer_token)]) -> Principal:
+    with ctx.session() as session:
+        return auth.authenticate(session, token)
+
+
+class Require:
+    """``Depends(Require(Permission.X))``: the signed-in person, if their role holds ``X``."""
+
+    def __init__(self, permission: Permission) -> None:
+        self.permission = permission
+
+    def __call__(self, principal: Annotated[Principal, Depends(current_principal)]) -> Principal:
+        principal.require(self.permission)
+        return principal
+
+
+Context = Annotated[ServiceContext, Depends(get_context)]
+Client = Annotated[str, Depends(client_of)]
