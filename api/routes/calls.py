@@ -6,9 +6,10 @@ from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
+from fastapi.responses import PlainTextResponse
 
 from api.deps import Client, Context, Require
-from qa_service.services import calls_view
+from qa_service.services import calls_view, exports
 from qa_service.services.access import Permission, Principal
 from qa_service.services.calls_view import CallDetail, QueuePage
 from qa_service.store.queue import QueueFilter, QueueSort
@@ -53,3 +54,11 @@ def queue(principal: Reader, ctx: Context,
 def detail(call_id: str, principal: Reader, ctx: Context, client: Client) -> CallDetail:
     with ctx.session() as session:
         return calls_view.call_detail(session, principal, call_id, client=client)
+
+
+@router.get("/calls/{call_id}/transcript", response_class=PlainTextResponse,
+            summary="Export the (redacted) transcript as text")
+def transcript(call_id: str, principal: Reader, ctx: Context, client: Client) -> PlainTextResponse:
+    with ctx.session() as session:
+        out = exports.transcript_text(session, principal, call_id, client=client)
+    return PlainTextResponse(out.text, headers={"Content-Disposition": f'attachment; filename="{out.file_name}"'})

@@ -36,7 +36,7 @@ class UserChange(BaseModel):
 
 def _view(ctx: Context, username: str) -> UserView:
     with ctx.session() as session:
-        return next(u for u in users.list_users(session) if u.username == username)
+        return users.get_user(session, username)
 
 
 @router.get("/users", response_model=list[UserView], summary="All users")

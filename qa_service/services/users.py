@@ -126,3 +126,9 @@ def list_users(session: Session) -> list[UserView]:
         teams.setdefault(uid, []).append(team)
     return [UserView(u.username, u.display_name, u.role, u.active, tuple(teams.get(u.id, ())), u.agent_id,
                      u.pii_access) for u in users]
+
+
+def get_user(session: Session, username: str) -> UserView:
+    user = _get(session, username)
+    teams = tuple(session.scalars(select(UserTeam.team).where(UserTeam.user_id == user.id).order_by(UserTeam.team)))
+    return UserView(user.username, user.display_name, user.role, user.active, teams, user.agent_id, user.pii_access)
