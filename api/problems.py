@@ -9,6 +9,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from qa_service import errors as e
@@ -84,6 +85,12 @@ async def _http(request: Request, exc: Exception) -> JSONResponse:
     return problem(exc.status_code, str(exc.detail), headers=dict(exc.headers or {}))
 
 
+async def _data_error(request: Request, exc: Exception) -> JSONResponse:
+    """The database refused a value (a NUL character, a number out of its range): the input's fault."""
+    log.info("%s %s: input refused by the database: %s", request.method, request.url.path, type(exc).__name__)
+    return problem(422, "the request holds a value the database cannot store (e.g. a NUL character)")
+
+
 async def _unhandled(request: Request, exc: Exception) -> JSONResponse:
     log.exception("%s %s failed", request.method, request.url.path)
     return problem(500, "the server could not complete the request")
@@ -93,4 +100,13 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(e.QAError, _qa_error)
     app.add_exception_handler(RequestValidationError, _validation)
     app.add_exception_handler(StarletteHTTPException, _http)
+    app.add_exception_handler(DataError, _data_error)
     app.add_exception_handler(Exception, _unhandled)
+
+    @app.middleware("http")
+    async def refuse_nul(request: Request, call_next: Any) -> Any:
+        """NUL and other control characters have no place in a path or query (PostgreSQL refuses NUL)."""
+        raw = request.scope.get("raw_path", b"") + b"?" + request.scope.get("query_string", b"")
+        if b"%00" in raw.lower() or any(c < 0x20 for c in raw) or "\x00" in request.url.path:
+            return problem(422, "control characters (such as NUL) are not allowed in the path or query")
+        return await call_next(request)
