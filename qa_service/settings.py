@@ -11,7 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 #: The project checkout (``models/``, ``rubrics/``, ``sample_audio/`` live here).
@@ -53,7 +53,7 @@ class Settings(BaseSettings):
     # speech pipeline ------------------------------------------------------------------------------
     language: str = Field(default="auto", description='"zh", "en" or "auto" (detect).')
     allow_language_detection: bool = True
-    agent_channel: int = Field(default=0, description="Stereo recordings: channel carrying the agent.")
+    agent_channel: int = Field(default=0, description="Stereo: the agent's channel (0/1, left/right).")
     num_speakers: int = Field(default=2, description="Mono calls: expected speakers.")
     hotwords: list[str] = Field(default_factory=list, description="Bank and product names for ASR.")
     vad_filter: bool = True
@@ -112,6 +112,18 @@ class Settings(BaseSettings):
     analysis_backend: str = Field(
         default="", description="'module:factory' of the analysis backend; empty = the real pipeline."
     )
+
+    @field_validator("agent_channel", mode="before")
+    @classmethod
+    def _channel_name(cls, value: object) -> object:
+        from qa_service.domain.call import parse_channel
+
+        if isinstance(value, str):
+            channel = parse_channel(value)
+            if channel is None:
+                raise ValueError("QA_AGENT_CHANNEL must be 0, 1, left or right")
+            return channel
+        return value
 
     @property
     def resolved_model_cache_dir(self) -> Path:

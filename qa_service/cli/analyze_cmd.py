@@ -42,13 +42,15 @@ def analyze(
     vtt: bool = typer.Option(False, "--vtt", help="Print WebVTT subtitles."),
     rttm: bool = typer.Option(False, "--rttm", help="Print speaker turns as RTTM."),
     language: str | None = typer.Option(None, "--language", "-l", help='"zh", "en" or "auto".'),
-    agent_channel: int | None = typer.Option(None, "--agent-channel", help="Stereo: the agent's channel."),
+    agent_channel: str | None = typer.Option(None, "--agent-channel",
+                                             help="Stereo: the agent's channel: 0/1 or left/right."),
     speakers: int | None = typer.Option(None, "--speakers", help="Mono: number of speakers (0 = estimate)."),
     mono: bool = typer.Option(False, "--mono", help="Diarize a stereo file as one mixed channel."),
     progress: bool = typer.Option(True, "--progress/--no-progress", help="Progress bar on stderr."),
 ) -> None:
     """Transcribe, diarize and label agent/customer in one call."""
     from qa_service import formats
+    from qa_service.domain.call import parse_channel
     from qa_service.interchange import transcript_to_dict
     from qa_service.pipeline import SpeechOptions, analyze_speech, decode_audio, load_speech_models
     from qa_service.settings import get_settings
@@ -57,9 +59,12 @@ def analyze(
         raise typer.BadParameter("choose one of --json, --srt, --vtt, --rttm")
     if language not in (None, "zh", "en", "auto"):
         raise typer.BadParameter('--language must be "zh", "en" or "auto"')
+    channel = parse_channel(agent_channel) if agent_channel is not None else None
+    if agent_channel is not None and channel is None:
+        raise typer.BadParameter("--agent-channel must be 0, 1, left or right")
     settings = get_settings()
     audio = decode_audio(file)
-    options = SpeechOptions.from_settings(settings, None, language=language, agent_channel=agent_channel,
+    options = SpeechOptions.from_settings(settings, None, language=language, agent_channel=channel,
                                           num_speakers=speakers,
                                           force_mono=mono or None)
     bar = _Bar() if progress else None

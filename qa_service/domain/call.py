@@ -34,3 +34,12 @@ class CallMetadata:
     started_at: datetime | None = None
     customer_ref: str | None = None
     agent_channel: int | None = None  # stereo recordings: which channel is the agent
+
+
+#: How recorders and their users name the two channels of a stereo call.
+CHANNEL_NAMES = {"0": 0, "1": 1, "left": 0, "right": 1, "l": 0, "r": 1}
+
+
+def parse_channel(value: str | int) -> int | None:
+    """0/1 or left/right (any case) → the channel index; None when it is neither."""
+    return CHANNEL_NAMES.get(str(value).strip().lower())

@@ -12,6 +12,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from qa_service.domain import CallMetadata, Campaign, Direction
+from qa_service.domain.call import parse_channel
 from qa_service.errors import IngestError
 
 FIELDS = ("call_id", "agent_id", "team", "queue", "direction", "campaign", "language", "started_at",
@@ -74,8 +75,9 @@ def build_metadata(raw: Mapping[str, Any], *, default_call_id: str, tz: str) -> 
         raise IngestError(f"language {language!r}: expected zh or en", field="language")
     started = _text(raw, "started_at")
     channel_text = _text(raw, "agent_channel")
-    if channel_text is not None and channel_text not in ("0", "1"):
-        raise IngestError(f"agent_channel {channel_text!r}: expected 0 or 1", field="agent_channel")
+    channel = parse_channel(channel_text) if channel_text is not None else None
+    if channel_text is not None and channel is None:
+        raise IngestError(f"agent_channel {channel_text!r}: expected 0/1 or left/right", field="agent_channel")
     return CallMetadata(
         call_id=call_id,
         direction=direction,
@@ -86,7 +88,7 @@ def build_metadata(raw: Mapping[str, Any], *, default_call_id: str, tz: str) -> 
         campaign=campaign,
         started_at=parse_datetime(started, tz) if started else None,
         customer_ref=_text(raw, "customer_ref"),
-        agent_channel=int(channel_text) if channel_text is not None else None,
+        agent_channel=channel,
     )
 
 

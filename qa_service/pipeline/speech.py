@@ -22,13 +22,13 @@ from qa_service.domain import (
 )
 from qa_service.errors import ConfigError
 from qa_service.pipeline.align import AlignOptions, align_words, merge_utterances
+from qa_service.pipeline.channels import ChannelLayout, Layout, channel_layout
 from qa_service.pipeline.models import SpeechModels
 from qa_service.pipeline.roles import RoleOptions, apply_roles, roles_from_channels, roles_from_content
 from qa_service.pipeline.stereo import (
     CrosstalkOptions,
     channel_only,
     channel_turns,
-    is_dual_mono,
     suppress_crosstalk,
     transcribe_channels,
 )
@@ -96,12 +96,17 @@ def transcribe_call(audio: Audio, metadata: CallMetadata | None, models: SpeechM
 def analyze_speech(audio: Audio, metadata: CallMetadata | None, models: SpeechModels,
                    options: SpeechOptions, hook: ProgressHook = no_progress) -> SpeechResult:
     language, language_source = call_language(audio, models, options)
-    stereo = audio.channels == 2 and not options.force_mono and not is_dual_mono(audio)
+    layout = (ChannelLayout(Layout.DUAL_MONO, "treated as mono on request (force_mono)")
+              if options.force_mono and audio.channels > 1 else channel_layout(audio))
+    log.info("%s: %s", audio.source, layout.reason)
+    stereo = layout.layout is Layout.STEREO
     if stereo:
         result = _stereo(audio, language, models, options, hook)
+    elif layout.layout is Layout.ONE_SILENT and layout.channel is not None:
+        result = _mono(audio.channel(layout.channel), language, models, options, hook)
     else:
         result = _mono(audio.mono(), language, models, options, hook)
-    meta = (("source", audio.source), ("mode", "stereo" if stereo else "mono"),
+    meta = (("source", audio.source), ("mode", "stereo" if stereo else "mono"), *layout.as_meta(),
             ("language_source", language_source), *models.description)
     hook("done", 1, 1)
     return replace(result, transcript=replace(result.transcript, meta=meta))

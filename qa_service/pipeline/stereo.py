@@ -33,19 +33,6 @@ class CrosstalkOptions:
     min_turn_s: float = 0.15
 
 
-def is_dual_mono(audio: Audio, tolerance: float = 1e-3) -> bool:
-    """Two channels carrying the same signal (a mono call saved as stereo): diarize it as mono."""
-    if audio.channels != 2:
-        return False
-    a, b = audio.samples[0], audio.samples[1]
-    scale = float(np.abs(a).max() + np.abs(b).max()) or 1.0
-    if float(np.abs(a - b).max()) <= tolerance * scale:
-        return True
-    a0, b0 = a - a.mean(), b - b.mean()
-    denom = float(np.sqrt(np.dot(a0, a0) * np.dot(b0, b0)))
-    return denom > 0 and float(np.dot(a0, b0)) / denom > 0.98
-
-
 def transcribe_channels(audio: Audio, transcriber: Transcriber, language: str | None,
                         hook: ProgressHook = no_progress) -> tuple[AsrResult, ...]:
     """Each channel transcribed separately; results carry their channel index."""

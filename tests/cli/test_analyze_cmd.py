@@ -94,6 +94,14 @@ def test_analyze_swapped_agent_channel_and_mono(tmp_path: Path) -> None:
     swapped = runner.invoke(build_app(), ["analyze", str(_call(tmp_path / "c.wav")), "--json", "-l", "en",
                                           "--agent-channel", "1"])
     assert json.loads(swapped.stdout)["utterances"][0]["role"] == "customer"
+    right = runner.invoke(build_app(), ["analyze", str(_call(tmp_path / "c.wav")), "--json", "-l", "en",
+                                        "--agent-channel", "right"])
+    assert json.loads(right.stdout)["utterances"] == json.loads(swapped.stdout)["utterances"]
+    left = runner.invoke(build_app(), ["analyze", str(_call(tmp_path / "c.wav")), "--json", "-l", "en",
+                                       "--agent-channel", "Left"])
+    assert json.loads(left.stdout)["utterances"][0]["role"] == "agent"
+    bad = runner.invoke(build_app(), ["analyze", str(_call(tmp_path / "c.wav")), "--agent-channel", "middle"])
+    assert bad.exit_code != 0 and "left or right" in bad.output
     mono = runner.invoke(build_app(), ["analyze", str(_call(tmp_path / "m.wav", stereo=False)), "--json",
                                        "-l", "en", "--speakers", "2"])
     data = json.loads(mono.stdout)

@@ -67,3 +67,5 @@ def test_campaign_implies_outbound() -> None:
     meta = build_metadata({"campaign": "Return_Visit", "agent_channel": 1}, default_call_id="c", tz="UTC")
     assert (meta.direction, meta.campaign) == (Direction.OUTBOUND, Campaign.RETURN_VISIT)
     assert meta.agent_channel == 1
+    assert build_metadata({"agent_channel": "Right"}, default_call_id="c", tz="UTC").agent_channel == 1
+    assert build_metadata({"agent_channel": "left"}, default_call_id="c", tz="UTC").agent_channel == 0

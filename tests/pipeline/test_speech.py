@@ -143,6 +143,33 @@ def test_a_stereo_file_with_identical_channels_is_treated_as_mono() -> None:
     assert diarizer.asked and dict(t.meta)["mode"] == "mono"
 
 
+def test_fake_stereo_is_transcribed_once_with_roles_from_diarization() -> None:
+    """A mono recording saved as stereo, the copy delayed and quieter (as call recorders do)."""
+    mix = _channel(AGENT) + _channel(CUSTOMER)
+    fake, diarizer = FakeTranscriber(SCRIPT), FakeDiarizer(_mono_turns())
+    copy = 0.5 * np.roll(mix, 16)
+    t = transcribe_call(Audio(np.stack([mix, copy]), source="fake.flac"), None, _models(fake, diarizer),
+                        SpeechOptions(language="en"))
+    meta = dict(t.meta)
+    assert len(fake.calls) == 1 and diarizer.asked == [2]
+    assert meta["mode"] == "mono" and meta["channel_layout"] == "dual_mono" and "same signal" in \
+        meta["channel_layout_reason"]
+    assert len(t.utterances) == len(SCRIPT)  # each line once, not twice
+    agent_text = " ".join(u.text for u in t.utterances if u.role is Role.AGENT)
+    assert "Construction Bank" in agent_text and "David Miller" not in agent_text
+
+
+def test_a_silent_channel_is_dropped_and_the_other_diarized() -> None:
+    mix = _channel(AGENT) + _channel(CUSTOMER)
+    fake, diarizer = FakeTranscriber(SCRIPT), FakeDiarizer(_mono_turns())
+    silent = np.float32(1e-5) * np.ones_like(mix)
+    t = transcribe_call(Audio(np.stack([silent, mix])), None, _models(fake, diarizer), SpeechOptions(language="en"))
+    meta = dict(t.meta)
+    assert len(fake.calls) == 1 and diarizer.asked == [2] and meta["channel_layout"] == "one_silent"
+    assert "channel 0 is silent" in meta["channel_layout_reason"] and len(t.utterances) == len(SCRIPT)
+    assert {u.role for u in t.utterances} == {Role.AGENT, Role.CUSTOMER}
+
+
 def test_force_mono_diarizes_a_stereo_call() -> None:
     audio = Audio(np.stack([_channel(AGENT), _channel(CUSTOMER)]))
     diarizer = FakeDiarizer(_mono_turns())

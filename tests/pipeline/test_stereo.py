@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from qa_service.domain import SAMPLE_RATE, AsrResult, AsrSegment, Audio, Word
-from qa_service.pipeline.stereo import channel_turns, is_dual_mono, suppress_crosstalk
+from qa_service.pipeline.stereo import channel_turns, suppress_crosstalk
 
 RNG = np.random.default_rng(7)
 
@@ -107,11 +107,3 @@ def test_a_silent_channel_has_no_turns_but_keeps_its_speaker() -> None:
                          Audio(samples))
     assert {t.speaker for t in diar.turns} == {"CHANNEL_0"}
     assert diar.speakers == ("CHANNEL_0", "CHANNEL_1")
-
-
-def test_dual_mono_is_recognised() -> None:
-    audio, samples = _stereo_call(bleed=0.05)
-    assert not is_dual_mono(audio)
-    same = Audio(np.stack([samples[0], samples[0]]))
-    assert is_dual_mono(same)
-    assert not is_dual_mono(Audio(samples[:1]))
