@@ -20,9 +20,11 @@ from enum import StrEnum
 
 from qa_service.domain import CallMetadata
 from qa_service.errors import ConfigError, QAError, StorageUnavailable, TransientError
+from qa_service.flags import FlagRules, flags_for
 from qa_service.services.context import ServiceContext, new_owner, owner_is_dead
 from qa_service.services.dispatch import Dispatcher
 from qa_service.services.keeper import LeaseKeeper, ProgressObserver
+from qa_service.services.reviews import reapply_review, rubrics_from
 from qa_service.settings import Settings
 from qa_service.store import calls, leases, results
 from qa_service.store.models import Call
@@ -173,6 +175,9 @@ def _assess(ctx: ServiceContext, c: _Claimed, observer: ProgressObserver | None)
         leases.complete_stage(session, c.lease, next_stage=None, now=utcnow(), progress=100.0,
                               pipeline_version=backend.pipeline_version, rubric_hash=rubric_hash)
         results.save_assessment(session, c.lease.call_pk, assessment)
+        results.save_flags(session, c.lease.call_pk,
+                           flags_for(c.lease.call_id, assessment, FlagRules.from_settings(ctx.settings)))
+        reapply_review(session, c.lease.call_pk, rubrics_from(ctx.settings))  # keep the human result
     return StageOutcome(c.lease.call_id, Stage.ASSESS, Status.DONE)
 
 

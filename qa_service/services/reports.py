@@ -1,6 +1,7 @@
 """The service manager's statistics over a period (统计指标体系): call volume, calls per agent per
 day / month / shift, average talk time, monitored calls, contact reasons, business (transaction)
-types, outbound marketing and return-visit results, and call quality."""
+types, outbound marketing and return-visit results, and call quality. Quality, scores, failed items
+and labels are the human result where a supervisor reviewed the call (see :mod:`qa_service.store.stats`)."""
 
 from __future__ import annotations
 
@@ -11,8 +12,8 @@ from typing import Any
 
 from qa_service.services.context import ServiceContext
 from qa_service.store import stats
-from qa_service.store.models import Call
-from qa_service.store.states import LabelKind
+from qa_service.store.models import Call, Scorecard
+from qa_service.store.states import LabelKind, ReviewState
 
 
 @dataclass(frozen=True)
@@ -111,25 +112,36 @@ def service_report(ctx: ServiceContext, *, start: date | None = None, end: date 
 
 
 def call_table(ctx: ServiceContext, *, limit: int = 500) -> list[dict[str, str]]:
-    """One row per call (newest first): state, score, labels and failed items, for the HTML report."""
+    """One row per call (newest first): state, final score, labels and failed items, for the HTML report
+    (the score shows the automatic one beside it where a review changed it)."""
     from qa_service.store import calls as call_store
     from qa_service.store import results
+    from qa_service.store.reviews import findings_of
 
     rows: list[dict[str, str]] = []
     with ctx.session() as s:
         for call in call_store.listing(s, limit=limit):
-            rubric = results.load_rubric_result(s, call.id)
+            card = s.get(Scorecard, call.id)
             labels = results.labels_of(s, call.id)
-            failed_items = [f.item_id for f in rubric.findings if f.outcome.value == "fail"] if rubric else []
+            failed_items = [f.item_id for f in findings_of(s, call.id) if f.final_outcome == "fail"]
             rows.append({
                 "call": call.call_id, "agent": call.agent_id or "-",
                 "direction": call.campaign or call.direction,
                 "state": call.state if call.state != "failed" else f"failed: {call.failure_reason or ''}",
-                "score": f"{rubric.score:.0f}" if rubric else "-",
-                "passed": ("yes" if rubric.passed else "no") if rubric else "-",
+                "score": _score_cell(card),
+                "passed": ("yes" if card.final_passed else "no") if card else "-",
+                "reviewed": "yes" if call.review_state == ReviewState.REVIEWED.value else "no",
                 "contact reasons": ", ".join(labels.get(LabelKind.CONTACT_REASON.value, [])) or "-",
                 "business type": ", ".join(labels.get(LabelKind.BUSINESS_TYPE.value, [])) or "-",
                 "outcome": ", ".join(labels.get(LabelKind.OUTCOME.value, [])) or "-",
                 "failed items": ", ".join(failed_items) or "-",
             })
     return rows
+
+
+def _score_cell(card: Scorecard | None) -> str:
+    if card is None:
+        return "-"
+    final = f"{card.final_score:.0f}"
+    automatic = f"{card.score:.0f}"
+    return final if final == automatic else f"{final} (automatic {automatic})"

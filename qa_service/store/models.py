@@ -118,6 +118,7 @@ class Call(Base):
     queued_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     result_pipeline_version: Mapped[str | None] = mapped_column(String(32))
     result_rubric_hash: Mapped[str | None] = mapped_column(String(64))
+    review_state: Mapped[str] = mapped_column(String(16), default="unreviewed", index=True)  # states.ReviewState
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -196,6 +197,9 @@ class Scorecard(Base):
     passed: Mapped[bool] = mapped_column(Boolean)
     auto_failed: Mapped[bool] = mapped_column(Boolean, default=False)
     needs_review: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+    # after human review (= the automatic values until someone reviews); statistics read these
+    final_score: Mapped[float] = mapped_column(Float, index=True)
+    final_passed: Mapped[bool] = mapped_column(Boolean)
 
 
 class FindingRow(Base):
@@ -210,6 +214,7 @@ class FindingRow(Base):
     item_id: Mapped[str] = mapped_column(String(64))
     kind: Mapped[str] = mapped_column(String(32))
     outcome: Mapped[str] = mapped_column(String(16))
+    final_outcome: Mapped[str] = mapped_column(String(16))  # after review; = outcome until reviewed
     weight: Mapped[float] = mapped_column(Float)
     score: Mapped[float] = mapped_column(Float)
     critical: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -239,6 +244,16 @@ class CallLabel(Base):
     label: Mapped[str] = mapped_column(String(32), primary_key=True)
 
 
+class CallFlag(Base):
+    """Why a call is in the supervisors' queue (one row per reason; see services/flags.py)."""
+
+    __tablename__ = "call_flags"
+    __table_args__ = (Index("ix_call_flags_reason", "reason"),)
+    call_pk: Mapped[int] = mapped_column(_call_fk(), primary_key=True)
+    reason: Mapped[str] = mapped_column(String(32), primary_key=True)  # states.FlagReason
+    detail: Mapped[str] = mapped_column(Text, default="")
+
+
 # --------------------------------------------------------------------------- people (supervisor API)
 class User(Base):
     __tablename__ = "users"
@@ -248,7 +263,32 @@ class User(Base):
     role: Mapped[str] = mapped_column(String(32))  # states.UserRole
     password_hash: Mapped[str | None] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    agent_id: Mapped[str | None] = mapped_column(String(64), index=True)  # role agent: whose calls are theirs
+    pii_access: Mapped[bool] = mapped_column(Boolean, default=False)  # may hear unbleeped audio
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ApiToken(Base):
+    """A sign-in token; only its sha256 is stored (the client holds the token itself)."""
+
+    __tablename__ = "api_tokens"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class LoginFailure(Base):
+    """A failed log-in, counted per user name to throttle password guessing."""
+
+    __tablename__ = "login_failures"
+    __table_args__ = (Index("ix_login_failures_username_at", "username", "at"),)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    username: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    client: Mapped[str] = mapped_column(String(64), default="")
 
 
 class UserTeam(Base):
@@ -268,6 +308,7 @@ class Review(Base):
     reviewer_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     status: Mapped[str] = mapped_column(String(16), default="open")
     comment: Mapped[str] = mapped_column(Text, default="")
+    score: Mapped[float | None] = mapped_column(Float)  # the reviewer's score, when they override it
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

@@ -5,6 +5,7 @@ Functions take a Session and never commit.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
@@ -24,6 +25,7 @@ from qa_service.domain import (
 from qa_service.errors import NotFound
 from qa_service.store.codec import transcript_from_json, transcript_to_json
 from qa_service.store.models import (
+    CallFlag,
     CallLabel,
     ClassificationRow,
     FindingRow,
@@ -36,8 +38,9 @@ from qa_service.store.states import LabelKind
 
 if TYPE_CHECKING:
     from qa_service.analysis import Assessment
+    from qa_service.flags import Flag
 
-_RESULT_TABLES = (CallLabel, ClassificationRow, FindingRow, Scorecard, MetricsRow)
+_RESULT_TABLES = (CallFlag, CallLabel, ClassificationRow, FindingRow, Scorecard, MetricsRow)
 
 
 # --------------------------------------------------------------------------- transcripts
@@ -86,6 +89,12 @@ def save_assessment(session: Session, call_pk: int, assessment: Assessment) -> N
         _add_classification(session, call_pk, assessment.classification)
 
 
+def save_flags(session: Session, call_pk: int, found: Sequence[Flag]) -> None:
+    """Replace the call's queue flags."""
+    session.execute(delete(CallFlag).where(CallFlag.call_pk == call_pk))
+    session.add_all(CallFlag(call_pk=call_pk, reason=f.reason.value, detail=f.detail) for f in found)
+
+
 def _metrics_row(call_pk: int, m: CallMetrics) -> MetricsRow:
     return MetricsRow(
         call_pk=call_pk, duration_s=m.duration, agent_talk_s=m.agent_talk_time,
@@ -101,9 +110,11 @@ def _metrics_row(call_pk: int, m: CallMetrics) -> MetricsRow:
 def _add_scorecard(session: Session, call_pk: int, r: RubricResult) -> None:
     session.add(Scorecard(call_pk=call_pk, rubric_id=r.rubric_id, rubric_version=r.rubric_version,
                           rubric_hash=r.rubric_hash, score=r.score, passed=r.passed,
-                          auto_failed=r.auto_failed, needs_review=r.needs_review))
+                          auto_failed=r.auto_failed, needs_review=r.needs_review,
+                          final_score=r.score, final_passed=r.passed))
     session.add_all(
         FindingRow(call_pk=call_pk, position=i, item_id=f.item_id, kind=f.kind, outcome=f.outcome.value,
+                   final_outcome=f.outcome.value,
                    weight=f.weight, score=f.score, critical=f.critical, message=f.message,
                    evidence=[asdict(e) for e in f.evidence])
         for i, f in enumerate(r.findings))

@@ -1,7 +1,9 @@
 """Aggregate queries for the service manager's statistics (the same SQL on SQLite and PostgreSQL).
 
 Every query takes a :class:`Scope`: a period of call-centre local days and optionally some teams.
-Functions take a Session and never commit.
+Quality figures count the human result where a call was reviewed: ``scorecards.final_score`` and
+``final_passed``, ``findings.final_outcome`` and the ``call_labels`` a review corrected (they equal
+the automatic values until someone reviews). Functions take a Session and never commit.
 """
 
 from __future__ import annotations
@@ -11,11 +13,12 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Integer, and_, cast, distinct, func, select
+from sqlalchemy import ColumnElement, Integer, and_, case, cast, distinct, exists, func, select
 from sqlalchemy.orm import Session
 
+from qa_service.domain import Outcome
 from qa_service.store.models import AuditEvent, Call, CallLabel, FindingRow, MetricsRow, Scorecard
-from qa_service.store.states import AuditAction, CallState, LabelKind
+from qa_service.store.states import AuditAction, CallState, LabelKind, ReviewState
 
 
 @dataclass(frozen=True)
@@ -91,6 +94,7 @@ def monitored_calls(session: Session, scope: Scope) -> int:
 
 
 def label_counts(session: Session, scope: Scope, kind: LabelKind) -> dict[str, int]:
+    """Calls per label of one kind (a review's corrected labels replace the classifier's rows)."""
     stmt = (select(CallLabel.label, func.count()).join(Call, Call.id == CallLabel.call_pk)
             .where(CallLabel.kind == kind.value, *scope.conditions())
             .group_by(CallLabel.label).order_by(func.count().desc(), CallLabel.label))
@@ -108,26 +112,40 @@ def outcomes_by_campaign(session: Session, scope: Scope) -> dict[str, dict[str, 
     return out
 
 
+def _count_if(condition: ColumnElement[bool]) -> Any:
+    return func.sum(case((condition, 1), else_=0))
+
+
 def quality(session: Session, scope: Scope) -> dict[str, float | int | None]:
-    stmt = (select(func.count(), func.avg(Scorecard.score),
-                   func.sum(cast(Scorecard.passed, Integer)),
-                   func.sum(cast(Scorecard.needs_review, Integer)),
-                   func.sum(cast(Scorecard.auto_failed, Integer)))
+    """Scored calls, average final score, passed, still needing review (a finding no one settled),
+    failed on a critical item, reviewed by a person; ``avg_automatic_score`` is the machine's."""
+    unsettled = exists().where(FindingRow.call_pk == Scorecard.call_pk,
+                               FindingRow.final_outcome == Outcome.NEEDS_REVIEW.value)
+    critical = exists().where(FindingRow.call_pk == Scorecard.call_pk, FindingRow.critical.is_(True),
+                              FindingRow.final_outcome == Outcome.FAIL.value)
+    stmt = (select(func.count(), func.avg(Scorecard.final_score),
+                   func.sum(cast(Scorecard.final_passed, Integer)),
+                   _count_if(unsettled), _count_if(critical),
+                   _count_if(Call.review_state == ReviewState.REVIEWED.value),
+                   func.avg(Scorecard.score))
             .join(Call, Call.id == Scorecard.call_pk).where(*scope.conditions()))
-    n, avg, passed, review, auto_failed = session.execute(stmt).one()
+    n, avg, passed, review, auto_failed, reviewed, auto_avg = session.execute(stmt).one()
     return {"scored": int(n or 0), "avg_score": avg, "passed": int(passed or 0),
-            "needs_review": int(review or 0), "auto_failed": int(auto_failed or 0)}
+            "needs_review": int(review or 0), "auto_failed": int(auto_failed or 0),
+            "reviewed": int(reviewed or 0), "avg_automatic_score": auto_avg}
 
 
 def agent_scores(session: Session, scope: Scope) -> dict[str | None, float]:
-    stmt = (select(Call.agent_id, func.avg(Scorecard.score)).join(Call, Call.id == Scorecard.call_pk)
+    """Average final score per agent."""
+    stmt = (select(Call.agent_id, func.avg(Scorecard.final_score)).join(Call, Call.id == Scorecard.call_pk)
             .where(*scope.conditions()).group_by(Call.agent_id))
     return {a: float(v) for a, v in _rows(session, stmt) if v is not None}
 
 
 def item_failures(session: Session, scope: Scope) -> dict[str, int]:
+    """Calls failing each rubric item (after review)."""
     stmt = (select(FindingRow.item_id, func.count()).join(Call, Call.id == FindingRow.call_pk)
-            .where(FindingRow.outcome == "fail", *scope.conditions())
+            .where(FindingRow.final_outcome == Outcome.FAIL.value, *scope.conditions())
             .group_by(FindingRow.item_id).order_by(func.count().desc(), FindingRow.item_id))
     return {str(i): int(n) for i, n in _rows(session, stmt)}
 

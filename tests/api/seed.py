@@ -118,11 +118,11 @@ def transcript() -> CallTranscript:
 def assessment(c: SeedCall) -> Assessment:
     greeting = Finding("greeting", "required_phrase", Outcome.PASS, 10.0, 10.0,
                        evidence=(Evidence(0, "您好，建设银行", "您好", 0.0, 0.5, 0.9),))
-    identity = Finding("identity_check", "required_phrase", Outcome.FAIL if c.critical_fail else Outcome.PASS,
+    identity = Finding("verification", "required_phrase", Outcome.FAIL if c.critical_fail else Outcome.PASS,
                        20.0, 0.0 if c.critical_fail else 20.0, critical=True, message="no identity check")
     closing = Finding("closing", "required_phrase", Outcome.NEEDS_REVIEW, 10.0, 5.0,
                       evidence=(Evidence(2, "服务", "服务", 4.0, 5.8, 0.4),))
-    rubric = RubricResult("bank_inbound", "3", "h" * 64, (greeting, identity, closing), c.score,
+    rubric = RubricResult("inbound_service_zh", "1.0.0", "h" * 64, (greeting, identity, closing), c.score,
                           passed=c.score >= 80 and not c.critical_fail, auto_failed=c.critical_fail)
     reasons = (ContactReason.COMPLAINT,) if c.complaint else (ContactReason.INQUIRY,)
     classification = Classification(reasons, (LabelScore(reasons[0].value, 0.9),), BusinessType.CARD_SERVICES,

@@ -47,12 +47,20 @@ PATH_VALUES = {"call_id": "A-1", "username": "sup_b"}
 QUERY_VALUES: dict[tuple[str, str], dict[str, str]] = {("GET", "/search"): {"q": "服务"}}
 
 
-def _api_routes() -> Iterator[tuple[str, APIRoute]]:
+def _api_routes() -> Iterator[tuple[str, str, Dependant]]:
+    """(method, path, effective dependencies) of every API route, in included routers too (FastAPI
+    composes those lazily: their effective contexts carry router-level dependencies as well)."""
     app = create_app(Settings(), start_worker=False)
     for route in app.routes:
         if isinstance(route, APIRoute):
-            for method in sorted(route.methods):
-                yield method, route
+            contexts: list[Any] = [route]
+        elif hasattr(route, "effective_route_contexts"):
+            contexts = list(route.effective_route_contexts())
+        else:
+            continue
+        for ctx in contexts:
+            for method in sorted(ctx.methods):
+                yield method, ctx.path, ctx.dependant
 
 
 def _requirements(dependant: Dependant) -> list[Require]:
@@ -64,11 +72,11 @@ def _requirements(dependant: Dependant) -> list[Require]:
 
 def test_every_route_has_a_rule_and_an_expectation() -> None:
     seen = set()
-    for method, route in _api_routes():
-        key = (method, route.path)
+    for method, path, dependant in _api_routes():
+        key = (method, path)
         seen.add(key)
         assert key in EXPECTED, f"{key}: new route — add it to EXPECTED with the roles that may use it"
-        rules = _requirements(route.dependant)
+        rules = _requirements(dependant)
         if EXPECTED[key] is PUBLIC:
             assert not rules, f"{key} is public but declares {rules}"
         else:
@@ -79,7 +87,8 @@ def test_every_route_has_a_rule_and_an_expectation() -> None:
 
 def test_non_api_routes_are_only_the_docs() -> None:
     app = create_app(Settings(), start_worker=False)
-    others = {getattr(r, "path", "") for r in app.routes if not isinstance(r, APIRoute)}
+    others = {getattr(r, "path", "") for r in app.routes
+              if not isinstance(r, APIRoute) and not hasattr(r, "effective_route_contexts")}
     assert others <= {"/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc"}
 
 

@@ -41,7 +41,7 @@ def test_queue_filters_and_sorting(client: TestClient, token_of: Tokens) -> None
     h = token_of("admin")
     assert _ids(client, h, flag_reason="critical_failed") == ["A-1"]
     assert _ids(client, h, contact_reason="complaint") == ["A-1"]
-    assert _ids(client, h, failed_item="identity_check") == ["A-1"]
+    assert _ids(client, h, failed_item="verification") == ["A-1"]
     assert _ids(client, h, score_min=60, score_max=80) == ["B-1"]
     assert _ids(client, h, team="B") == ["B-1"]
     assert _ids(client, h, agent_id="A2") == ["A-2"]
@@ -61,7 +61,7 @@ def test_detail_has_transcript_findings_and_is_audited(client: TestClient, token
     assert [u["role"] for u in d["utterances"]] == ["agent", "customer", "customer"]
     assert "7890" in d["utterances"][1]["text"] and "6222" not in d["utterances"][1]["text"]
     card = d["scorecard"]
-    assert card["rubric_version"] == "3" and card["score"] == card["final_score"] == 55.0
+    assert card["rubric_version"] == "1.0.0" and card["score"] == card["final_score"] == 55.0
     closing = next(f for f in card["findings"] if f["item_id"] == "closing")
     assert closing["outcome"] == "needs_review" and closing["evidence"][0]["start_s"] == 4.0
     assert closing["evidence"][0]["confidence"] == 0.4
