@@ -10,7 +10,8 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from api import problems
-from api.routes import audio, audit, auth, calls, reports, reviews, users
+from api.limits import UploadSizeLimit
+from api.routes import audio, audit, auth, calls, reports, reviews, search, uploads, users
 from qa_service import __version__
 from qa_service.services.background import BackgroundWorker
 from qa_service.services.context import ServiceContext
@@ -48,7 +49,8 @@ def create_app(settings: Settings | None = None, *, start_worker: bool | None = 
     app.state.settings = settings
     app.state.dispatcher = dispatcher
     problems.install(app)
-    for module in (auth, calls, audio, reviews, reports, audit, users):
+    app.add_middleware(UploadSizeLimit, settings=settings)
+    for module in (auth, calls, audio, reviews, search, uploads, reports, audit, users):
         app.include_router(module.router)
 
     @app.get("/health", tags=["service"], summary="Liveness (no sign-in)")

@@ -168,6 +168,8 @@ class UtteranceRow(Base):
     start_s: Mapped[float] = mapped_column(Float)
     end_s: Mapped[float] = mapped_column(Float)
     text: Mapped[str] = mapped_column(Text)
+    # index terms of ``text`` (qa_service.search.terms), indexed per backend by migration 0003
+    search_doc: Mapped[str] = mapped_column(Text, default="")
 
 
 class MetricsRow(Base):

@@ -23,6 +23,7 @@ from qa_service.domain import (
     RubricResult,
 )
 from qa_service.errors import NotFound
+from qa_service.search.terms import search_doc
 from qa_service.store.codec import transcript_from_json, transcript_to_json
 from qa_service.store.models import (
     CallFlag,
@@ -58,7 +59,7 @@ def save_transcript(session: Session, call_pk: int, transcript: CallTranscript, 
         body=transcript_to_json(transcript)))
     session.add_all(
         UtteranceRow(call_pk=call_pk, idx=i, role=u.role.value, speaker=u.speaker[:64], channel=u.channel,
-                     start_s=u.start, end_s=u.end, text=u.text)
+                     start_s=u.start, end_s=u.end, text=u.text, search_doc=search_doc(u.text))
         for i, u in enumerate(transcript.utterances))
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Connection, create_engine, pool
 
+from qa_service.search.index import include_name
 from qa_service.store.models import Base
 
 config = context.config
@@ -17,6 +18,7 @@ def _run(connection: Connection) -> None:
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",  # SQLite: ALTER via table copies
         compare_type=True,
+        include_name=include_name,  # per-backend search objects the models cannot describe
     )
     with context.begin_transaction():
         context.run_migrations()

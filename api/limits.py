@@ -1,0 +1,61 @@
+"""Request-size limit of uploads, enforced before the body is parsed: a declared Content-Length over
+the limit is refused at once, and a body that grows past it (chunked, or lying about its length) is
+cut off as soon as it does — the multipart parser never spools more than the limit to disk."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import Any
+
+from api.problems import problem
+from qa_service.errors import PayloadTooLarge
+from qa_service.settings import Settings
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+UPLOAD_PATHS = ("/uploads",)
+MULTIPART_OVERHEAD = 64 * 1024
+
+
+def request_limit(settings: Settings) -> int:
+    return settings.upload_max_bytes * settings.upload_max_files + MULTIPART_OVERHEAD
+
+
+class UploadSizeLimit:
+    def __init__(self, app: ASGIApp, settings: Settings) -> None:
+        self.app = app
+        self.limit = request_limit(settings)
+        self.per_file = settings.upload_max_bytes
+
+    def _too_large(self) -> PayloadTooLarge:
+        return PayloadTooLarge(f"the upload is larger than the limit ({self.per_file} bytes per file)",
+                               limit_bytes=self.per_file)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope.get("path") not in UPLOAD_PATHS:
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope.get("headers") or [])
+        declared = headers.get(b"content-length", b"")
+        if declared.isdigit() and int(declared) > self.limit:
+            err = self._too_large()
+            response = problem(413, err.reason, type_="urn:qa-service:error:PayloadTooLarge",
+                               extra={"limit_bytes": self.per_file}, headers={"Connection": "close"})
+            await response(scope, receive, send)
+            return
+        seen = 0
+
+        async def counted() -> Message:
+            nonlocal seen
+            message = await receive()
+            if message.get("type") == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.limit:
+                    raise self._too_large()
+            return message
+
+        await self.app(scope, counted, send)
