@@ -10,7 +10,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from api import problems
-from api.limits import UploadSizeLimit
+from api.limits import RefuseControlCharacters, UploadSizeLimit
 from api.routes import audio, audit, auth, calls, reports, reviews, search, uploads, users
 from qa_service import __version__
 from qa_service.services.background import BackgroundWorker
@@ -50,6 +50,7 @@ def create_app(settings: Settings | None = None, *, start_worker: bool | None = 
     app.state.dispatcher = dispatcher
     problems.install(app)
     app.add_middleware(UploadSizeLimit, settings=settings)
+    app.add_middleware(RefuseControlCharacters)  # added last: runs first
     for module in (auth, calls, audio, reviews, search, uploads, reports, audit, users):
         app.include_router(module.router)
 

@@ -1,5 +1,8 @@
 """FastAPI dependencies: settings (overridable in tests), the service context, the signed-in person
-and the permission each route needs (``Require``; the authorisation test reads it off the routes)."""
+and the permission each route needs (``Require``; the authorisation test reads it off the routes).
+
+Dependencies that do no I/O are ``async def``: FastAPI runs a plain ``def`` dependency in the thread
+pool, and each hop costs more than the work. Those that touch the database stay ``def``."""
 
 from __future__ import annotations
 
@@ -18,25 +21,25 @@ from qa_service.settings import Settings
 oauth2 = OAuth2PasswordBearer(tokenUrl="/auth/token", auto_error=False)
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
 
-def get_context(settings: Annotated[Settings, Depends(get_settings)]) -> ServiceContext:
+async def get_context(settings: Annotated[Settings, Depends(get_settings)]) -> ServiceContext:
     return ServiceContext(settings)
 
 
-def get_dispatcher(request: Request) -> Dispatcher:
+async def get_dispatcher(request: Request) -> Dispatcher:
     dispatcher: Dispatcher = request.app.state.dispatcher
     return dispatcher
 
 
-def client_of(request: Request) -> str:
+async def client_of(request: Request) -> str:
     return request.client.host if request.client else ""
 
 
-def bearer_token(token: Annotated[str | None, Depends(oauth2)]) -> str:
+async def bearer_token(token: Annotated[str | None, Depends(oauth2)]) -> str:
     if not token:
         raise NotAuthenticated("not signed in: send 'Authorization: Bearer <token>' (POST /auth/token)")
     return token
@@ -54,7 +57,7 @@ class Require:
     def __init__(self, permission: Permission) -> None:
         self.permission = permission
 
-    def __call__(self, principal: Annotated[Principal, Depends(current_principal)]) -> Principal:
+    async def __call__(self, principal: Annotated[Principal, Depends(current_principal)]) -> Principal:
         principal.require(self.permission)
         return principal
 

@@ -1,9 +1,16 @@
-"""Request-size limit of uploads, enforced before the body is parsed: a declared Content-Length over
-the limit is refused at once, and a body that grows past it (chunked, or lying about its length) is
-cut off as soon as it does — the multipart parser never spools more than the limit to disk."""
+"""What a request may carry, checked before routing (pure ASGI middleware: no per-request task or
+body wrapping).
+
+- :class:`RefuseControlCharacters`: NUL and other control characters in the path or query are a 422
+  (PostgreSQL refuses NUL in text; no route has a use for them).
+- :class:`UploadSizeLimit`: the request-size limit of uploads, enforced before the body is parsed: a
+  declared Content-Length over the limit is refused at once, and a body that grows past it
+  (chunked, or lying about its length) is cut off as soon as it does — the multipart parser never
+  spools more than the limit to disk."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
@@ -18,11 +25,28 @@ Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 UPLOAD_PATHS = ("/uploads",)
+#: A percent-encoded control character (%00-%1F) in a query string (the path arrives decoded).
+_ENCODED_CONTROL = re.compile(rb"%[01][0-9a-f]", re.IGNORECASE)
 MULTIPART_OVERHEAD = 64 * 1024
 
 
 def request_limit(settings: Settings) -> int:
     return settings.upload_max_bytes * settings.upload_max_files + MULTIPART_OVERHEAD
+
+
+class RefuseControlCharacters:
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            path: str = scope.get("path", "")
+            query: bytes = scope.get("query_string", b"")
+            if any(ord(c) < 0x20 for c in path) or any(c < 0x20 for c in query) or _ENCODED_CONTROL.search(query):
+                response = problem(422, "control characters (such as NUL) are not allowed in the path or query")
+                await response(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
 
 
 class UploadSizeLimit:

@@ -102,11 +102,3 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, _http)
     app.add_exception_handler(DataError, _data_error)
     app.add_exception_handler(Exception, _unhandled)
-
-    @app.middleware("http")
-    async def refuse_nul(request: Request, call_next: Any) -> Any:
-        """NUL and other control characters have no place in a path or query (PostgreSQL refuses NUL)."""
-        raw = request.scope.get("raw_path", b"") + b"?" + request.scope.get("query_string", b"")
-        if b"%00" in raw.lower() or any(c < 0x20 for c in raw) or "\x00" in request.url.path:
-            return problem(422, "control characters (such as NUL) are not allowed in the path or query")
-        return await call_next(request)
