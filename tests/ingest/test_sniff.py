@@ -51,10 +51,7 @@ def _as(samples: np.ndarray, fmt: str) -> np.ndarray:
 ])
 def test_encoded_audio_is_recognised_by_content(fmt: str, codec: str, kind: AudioKind, tmp_path: Path) -> None:
     rate = 48000 if codec == "libopus" else 16000
-    try:
-        data = _encode(fmt, codec, rate)
-    except (av.error.FFmpegError, ValueError) as exc:  # an FFmpeg build without that encoder
-        pytest.skip(f"{codec}: {exc}")
+    data = _encode(fmt, codec, rate)  # the pinned PyAV wheel's FFmpeg carries every one of these encoders
     assert sniff_audio(data[:4096]) is kind
     path = tmp_path / "recording.bin"  # the name says nothing
     path.write_bytes(data)
