@@ -8,11 +8,13 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.telemetry import TelemetryConfig
 
 from api import problems
 from api.limits import RefuseControlCharacters, UploadSizeLimit
 from api.routes import audio, audit, auth, calls, reports, reviews, search, uploads, users
 from qa_service import __version__
+from qa_service.services.auth import TokenCache
 from qa_service.services.background import BackgroundWorker
 from qa_service.services.context import ServiceContext
 from qa_service.services.dispatch import Dispatcher, dispatcher_for
@@ -24,6 +26,13 @@ DESCRIPTION = """Supervisor API of the QA speech-analytics service: sign in (OAu
 `POST /auth/token`, then `Authorization: Bearer <token>`), the flagged-call queue, call detail, recorded
 audio (HTTP Range; PII bleeped unless you hold the PII permission), reviews and corrections, transcript
 search, uploads, statistics and the audit log. Errors are RFC 9457 problem documents."""
+
+
+#: FastAPI's native OpenTelemetry, every part off: request spans, metrics and logs would carry call
+#: ids, request bodies and error text, and ``auto_configure`` would add OTLP exporters from the
+#: environment. The service sends nothing anywhere (see qa_service/runtime.py).
+NO_TELEMETRY: TelemetryConfig = {"tracing": False, "metrics": False, "logs": False, "operation_spans": False,
+                                 "auto_configure": False}
 
 
 def create_app(settings: Settings | None = None, *, start_worker: bool | None = None) -> FastAPI:
@@ -45,9 +54,10 @@ def create_app(settings: Settings | None = None, *, start_worker: bool | None = 
                 worker.stop()
 
     app = FastAPI(title="QA service — supervisor API", version=__version__, description=DESCRIPTION,
-                  lifespan=lifespan)
+                  lifespan=lifespan, telemetry=NO_TELEMETRY)
     app.state.settings = settings
     app.state.dispatcher = dispatcher
+    app.state.tokens = TokenCache(settings.auth_cache_s)
     problems.install(app)
     app.add_middleware(UploadSizeLimit, settings=settings)
     app.add_middleware(RefuseControlCharacters)  # added last: runs first
@@ -59,3 +69,8 @@ def create_app(settings: Settings | None = None, *, start_worker: bool | None = 
         return {"status": "ok", "version": __version__}
 
     return app
+
+
+def app_from_environment() -> FastAPI:
+    """The app of one API process of ``qa-service serve --workers N`` (settings from the environment)."""
+    return create_app()

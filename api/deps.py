@@ -10,6 +10,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.security import OAuth2PasswordBearer
+from starlette.concurrency import run_in_threadpool
 
 from qa_service.errors import NotAuthenticated
 from qa_service.services import auth
@@ -45,10 +46,25 @@ async def bearer_token(token: Annotated[str | None, Depends(oauth2)]) -> str:
     return token
 
 
-def current_principal(ctx: Annotated[ServiceContext, Depends(get_context)],
-                      token: Annotated[str, Depends(bearer_token)]) -> Principal:
-    with ctx.session() as session:
-        return auth.authenticate(session, token)
+async def token_cache(request: Request) -> auth.TokenCache:
+    cache: auth.TokenCache = request.app.state.tokens
+    return cache
+
+
+async def current_principal(ctx: Annotated[ServiceContext, Depends(get_context)],
+                            tokens: Annotated[auth.TokenCache, Depends(token_cache)],
+                            token: Annotated[str, Depends(bearer_token)]) -> Principal:
+    """The signed-in person: from this process's token cache, else checked in the database (in the
+    thread pool: the database call blocks)."""
+    cached = tokens.get(token)
+    if cached is not None:
+        return cached
+
+    def check() -> Principal:
+        with ctx.session() as session:
+            return tokens.check(session, token)
+
+    return await run_in_threadpool(check)
 
 
 class Require:
@@ -64,3 +80,4 @@ class Require:
 
 Context = Annotated[ServiceContext, Depends(get_context)]
 Client = Annotated[str, Depends(client_of)]
+Tokens = Annotated[auth.TokenCache, Depends(token_cache)]

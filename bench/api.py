@@ -2,7 +2,7 @@
 under concurrent clients, through HTTP against ``qa-service serve``.
 
     .venv/bin/python bench/api.py [--calls 100000] [--utterances 70] [--clients 8] [--rounds 25]
-                                  [--url URL] [--data-dir DIR] [--keep]
+                                  [--server-workers N] [--url URL] [--data-dir DIR] [--keep]
 
 Seeding (skipped when ``--url`` already holds calls; the audio store is ``--data-dir``):
 
@@ -17,8 +17,9 @@ Seeding (skipped when ``--url`` already holds calls; the audio store is ``--data
   (``bench/corpus.py``: 70 % Mandarin, stock call-centre sentences and a Zipf tail), so search
   meets a realistic index. The GIN index is built after the load, then ``ANALYZE``.
 
-Then ``qa-service serve`` runs on a free port (one uvicorn process, no embedded worker), and
-``--clients`` threads, each with its own HTTP connection and a mix of users (admin, a team
+Then ``qa-service serve --workers N`` runs on a free port (``--server-workers``, default one API
+process per CPU; no embedded worker, no access log), and ``--clients`` client processes
+(``bench/load.py``), each with its own HTTP connection and a mix of users (admin, a team
 supervisor without PII access — so audio comes bleeped —, an agent), send ``--rounds`` rounds of
 the request mix below. Audio is warmed first (each call's bleeped rendering is cached on first
 listen; that cold time is printed apart). It prints p50/p95/p99/max per request kind and per case,
@@ -28,14 +29,13 @@ and the targets: queue and detail p95 < 50 ms, search p95 < 200 ms. Any non-2xx 
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import random
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import wave
 from collections.abc import Iterator
@@ -50,6 +50,7 @@ from sqlalchemy import Table, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.corpus import AGENTS, DAYS, EN_VOCAB, T0, TEAMS, ZH_VOCAB, copy_rows, esc, sentence
+from bench.load import Load, Send, percentile, run_clients, summary
 from qa_service.analysis import Assessment
 from qa_service.domain import (
     BusinessType,
@@ -351,12 +352,13 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _serve(url: str, data_dir: Path, port: int, log: Path) -> subprocess.Popen[bytes]:
-    """``qa-service serve`` in a child process, its output (one line per request) in ``log``."""
+def _serve(url: str, data_dir: Path, port: int, log: Path, workers: int) -> subprocess.Popen[bytes]:
+    """``qa-service serve --workers N`` in a child process (no access log), its output in ``log``."""
     env = {**os.environ, "QA_DATABASE_URL": url, "QA_DATA_DIR": str(data_dir), "QA_API_PORT": str(port),
            "QA_API_HOST": "127.0.0.1", "HF_HUB_OFFLINE": "1"}
     with open(log, "wb") as out:
-        proc = subprocess.Popen([str(ROOT / ".venv" / "bin" / "qa-service"), "serve", "--no-worker"], env=env,
+        proc = subprocess.Popen([str(ROOT / ".venv" / "bin" / "qa-service"), "serve", "--no-worker", "--no-access-log",
+                                 "--workers", str(workers)], env=env,
                                 stdout=out, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -390,9 +392,18 @@ def _send(client: httpx.Client, case: Case, tokens: dict[str, str]) -> float:
     return took
 
 
-def _pct(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(p * (len(ordered) - 1)))]
+def _case_name(case: Case) -> str:
+    return case.name
+
+
+def _connect(base: str, tokens: dict[str, str]) -> Send[Case]:
+    """One client's own HTTP connection (made in the client's process)."""
+    http = httpx.Client(base_url=base, timeout=60)
+
+    def send(case: Case) -> None:
+        _send(http, case, tokens)
+
+    return send
 
 
 def run(base: str, mix: list[Case], clients: int, rounds: int) -> dict[str, list[float]]:
@@ -404,35 +415,10 @@ def run(base: str, mix: list[Case], clients: int, rounds: int) -> dict[str, list
                 print(f"cold {case.name}: {took:.0f} ms (renders and caches the call's audio)")
         for case in mix:
             _send(warm, case, tokens)
-    times: dict[str, list[float]] = {c.name: [] for c in mix}
-    lock = threading.Lock()
-    errors: list[BaseException] = []
-
-    def client(seed: int) -> None:
-        order = list(mix)
-        rng = random.Random(seed)
-        try:
-            with httpx.Client(base_url=base, timeout=60) as http:
-                for _ in range(rounds):
-                    rng.shuffle(order)
-                    for case in order:
-                        took = _send(http, case, tokens)
-                        with lock:
-                            times[case.name].append(took)
-        except BaseException as exc:  # reported after the join
-            errors.append(exc)
-
-    threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
-    started = time.perf_counter()
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    wall = time.perf_counter() - started
-    if errors:
-        raise SystemExit(f"request failed: {errors[0]}")
+    load = Load(mix=mix, name=_case_name, connect=functools.partial(_connect, base, tokens), rounds=rounds)
+    times, wall = run_clients(load, clients, processes=True)
     total = sum(len(v) for v in times.values())
-    print(f"\n{clients} clients × {rounds} rounds × {len(mix)} requests = {total} in {wall:.1f} s "
+    print(f"\n{clients} client processes × {rounds} rounds × {len(mix)} requests = {total} in {wall:.1f} s "
           f"({total / wall:.0f} requests/s)")
     return times
 
@@ -440,18 +426,16 @@ def run(base: str, mix: list[Case], clients: int, rounds: int) -> dict[str, list
 def report(mix: list[Case], times: dict[str, list[float]]) -> bool:
     print(f"\n{'request':48s} {'p50 ms':>8s} {'p95 ms':>8s} {'p99 ms':>8s} {'max ms':>8s}")
     for case in mix:
-        v = times[case.name]
-        print(f"{case.kind + ': ' + case.name:48s} {statistics.median(v):8.1f} {_pct(v, 0.95):8.1f} "
-              f"{_pct(v, 0.99):8.1f} {max(v):8.1f}")
+        print(f"{case.kind + ': ' + case.name:48s} {summary(times[case.name])}")
     ok = True
-    print(f"\n{'kind':10s} {'n':>6s} {'p50 ms':>8s} {'p95 ms':>8s} {'p99 ms':>8s}  target")
+    print(f"\n{'kind':10s} {'n':>6s} {'p50 ms':>8s} {'p95 ms':>8s} {'p99 ms':>8s} {'max ms':>8s}  target")
     targets: dict[str, float | None] = {"queue": 50.0, "detail": 50.0, "search": 200.0, "audio": None}
     for kind, target in targets.items():
         v = [x for c in mix if c.kind == kind for x in times[c.name]]
-        p95 = _pct(v, 0.95)
+        p95 = percentile(v, 0.95)
         verdict = "" if target is None else f"p95 < {target:g} ms: {'met' if p95 < target else 'MISSED'}"
         ok = ok and (target is None or p95 < target)
-        print(f"{kind:10s} {len(v):6d} {statistics.median(v):8.1f} {p95:8.1f} {_pct(v, 0.99):8.1f}  {verdict}")
+        print(f"{kind:10s} {len(v):6d} {summary(v)}  {verdict}")
     return ok
 
 
@@ -461,6 +445,8 @@ def main() -> None:
     parser.add_argument("--utterances", type=int, default=70)
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--rounds", type=int, default=25)
+    parser.add_argument("--server-workers", type=int, default=os.cpu_count() or 1,
+                        help="API processes of qa-service serve (default: one per CPU)")
     parser.add_argument("--url", help="a PostgreSQL database to load (or reuse when it holds calls)")
     parser.add_argument("--data-dir", type=Path, help="the audio store (default: a temporary folder, or "
                                                        "var/bench_api with --keep)")
@@ -491,11 +477,12 @@ def main() -> None:
         print(f"{n_calls} calls, {rows} utterances, database {size}")
         dispose_engines()
         port = _free_port()
-        proc = _serve(url, data_dir, port, Path(scratch.name) / "serve.log")
+        proc = _serve(url, data_dir, port, Path(scratch.name) / "serve.log", args.server_workers)
         mix = cases(random.Random(5), n_calls)
         times = run(f"http://127.0.0.1:{port}", mix, args.clients, args.rounds)
         ok = report(mix, times)
-        print(f"\nmachine: {os.cpu_count()} CPUs; {platform_line()}")
+        print(f"\nserver: qa-service serve --workers {args.server_workers}; clients: {args.clients} processes; "
+              f"machine: {os.cpu_count()} CPUs; {platform_line()}")
         if not ok:
             sys.exit(1)
     finally:

@@ -18,6 +18,11 @@ OFFLINE_ENV: dict[str, str] = {
     "HF_HUB_DISABLE_TELEMETRY": "1",
     "DO_NOT_TRACK": "1",
     "PYANNOTE_METRICS_ENABLED": "0",
+    # FastAPI (0.16x) carries native OpenTelemetry and the OTLP exporters; these stop it configuring
+    # exporters from the environment and the OpenTelemetry SDK from starting (api/app.py also turns
+    # every FastAPI telemetry switch off in code)
+    "FASTAPI_OTEL_AUTO_CONFIGURE": "false",
+    "OTEL_SDK_DISABLED": "true",
 }
 
 

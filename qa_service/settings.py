@@ -94,6 +94,9 @@ class Settings(BaseSettings):
     api_host: str = Field(default="127.0.0.1", description="Address `qa-service serve` listens on.")
     api_port: int = Field(default=8000, description="Port `qa-service serve` listens on.")
     token_ttl_s: float = Field(default=8 * 3600.0, description="How long a sign-in token lasts.")
+    auth_cache_s: float = Field(
+        default=5.0, ge=0, description="How long one API process trusts a token it has checked before checking "
+        "it again (0: every request). A token revoked or a user disabled elsewhere is refused within this time.")
     login_max_failures: int = Field(default=5, description="Failed log-ins (per user name) before throttling.")
     login_window_s: float = Field(default=900.0, description="Window the failed log-ins are counted in.")
     login_lockout_s: float = Field(default=300.0, description="How long a throttled user name waits.")

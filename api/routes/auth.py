@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends
 from fastapi.security import OAuth2PasswordRequestForm
 from pydantic import BaseModel
 
-from api.deps import Client, Context, Require, bearer_token
+from api.deps import Client, Context, Require, Tokens, bearer_token
 from qa_service.services import auth
 from qa_service.services.access import Permission, Principal
 
@@ -47,9 +47,10 @@ def sign_in(form: Annotated[OAuth2PasswordRequestForm, Depends()], ctx: Context,
 
 @router.post("/auth/logout", status_code=204, summary="End this sign-in")
 def sign_out(principal: Annotated[Principal, Depends(Require(Permission.SELF))],
-             token: Annotated[str, Depends(bearer_token)], ctx: Context, client: Client) -> None:
+             token: Annotated[str, Depends(bearer_token)], ctx: Context, client: Client, tokens: Tokens) -> None:
     with ctx.session() as session:
         auth.sign_out(session, principal, token, client=client)
+    tokens.forget(token)
 
 
 @router.get("/me", response_model=Me, summary="Who is signed in, and what they may do")

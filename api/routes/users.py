@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path
 from pydantic import BaseModel, Field
 
-from api.deps import Context, Require
+from api.deps import Context, Require, Tokens
 from qa_service.services import users
 from qa_service.services.access import Permission, Principal
 from qa_service.services.users import NewUser, UserView
@@ -55,7 +55,8 @@ def add_user(body: UserIn, principal: Admin, ctx: Context) -> UserView:
 
 
 @router.patch("/users/{username}", response_model=UserView, summary="Enable/disable, new password, teams")
-def change_user(username: Username, body: UserChange, principal: Admin, ctx: Context) -> UserView:
+def change_user(username: Username, body: UserChange, principal: Admin, ctx: Context,
+                tokens: Tokens) -> UserView:
     with ctx.session() as session:
         if body.active is not None:
             users.set_active(session, username, body.active, by=principal)
@@ -63,4 +64,5 @@ def change_user(username: Username, body: UserChange, principal: Admin, ctx: Con
             users.set_password(session, username, body.password, by=principal)
         if body.teams is not None:
             users.set_teams(session, username, body.teams, by=principal)
+    tokens.clear()
     return _view(ctx, username)

@@ -24,15 +24,14 @@ then checked with :func:`~.terms.find_matches` on the stored text, which also gi
 highlight (a candidate that fails the check, which the term design leaves only for utterances
 longer than PostgreSQL's 16,383 positions, is left out of its page).
 
-:func:`include_name` hides these per-backend objects (the FTS5 tables, the expression index) from
-Alembic's comparison of the database with the ORM models, which cannot describe them.
+:func:`qa_service.store.backend_only.include_name` hides these per-backend objects (the FTS5 tables,
+the expression index) from Alembic's comparison of the database with the ORM models, which cannot describe them.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import MutableMapping
-from typing import Any, Literal
+from typing import Any
 
 from sqlalchemy import (
     ARRAY,
@@ -73,22 +72,6 @@ WIDEST_WINDOW_CALLS = 4000
 
 _SIMPLE: ColumnElement[Any] = literal_column("'simple'::regconfig")
 _fts = table(FTS_TABLE, column("rowid"))
-
-
-_NameKind = Literal["schema", "table", "column", "index", "unique_constraint", "foreign_key_constraint",
-                    "check_constraint"]
-_ParentKey = Literal["schema_name", "table_name", "schema_qualified_table_name"]
-
-
-def include_name(name: str | None, type_: _NameKind, parent_names: MutableMapping[_ParentKey, str | None]) -> bool:
-    """Alembic ``include_name`` hook: False for the search objects only one backend has."""
-    if name is None:
-        return True
-    if type_ == "table":
-        return not (name == FTS_TABLE or name.startswith(FTS_TABLE + "_"))
-    if type_ == "index":
-        return name != PG_INDEX
-    return True
 
 
 def _tsquery(phrase: PhraseQuery) -> ColumnElement[Any]:

@@ -9,6 +9,9 @@ from __future__ import annotations
 import hashlib
 import logging
 import secrets
+import threading
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -102,20 +105,71 @@ def sign_in(ctx: ServiceContext, username: str, password: str, *, client: str = 
     raise NotAuthenticated(_BAD_LOGIN)
 
 
-def authenticate(session: Session, token: str, *, now: datetime | None = None) -> Principal:
-    """The person a bearer token belongs to; :class:`NotAuthenticated` when it is unknown, expired,
-    revoked or its user is disabled."""
-    now = now or utcnow()
+def _check_token(session: Session, token: str, now: datetime) -> tuple[Principal, datetime]:
     row = session.execute(select(ApiToken, User).join(User, User.id == ApiToken.user_id)
                           .where(ApiToken.token_hash == token_hash(token))).first()
     if row is None:
         raise NotAuthenticated("not signed in (unknown token)")
     tok, user = row
-    if tok.revoked_at is not None or tok.expires_at <= now:
+    expires_at = tok.expires_at
+    if tok.revoked_at is not None or expires_at <= now:
         raise NotAuthenticated("the sign-in has expired; sign in again")
     if not user.active:
         raise NotAuthenticated("this user is disabled")
-    return principal_of(session, user)
+    return principal_of(session, user), expires_at
+
+
+def authenticate(session: Session, token: str, *, now: datetime | None = None) -> Principal:
+    """The person a bearer token belongs to; :class:`NotAuthenticated` when it is unknown, expired,
+    revoked or its user is disabled."""
+    return _check_token(session, token, now or utcnow())[0]
+
+
+class TokenCache:
+    """The principals of tokens this process checked in the last ``ttl_s`` seconds, so a burst of
+    requests costs one database check. The price: a token revoked, or a user disabled, by another
+    process is still honoured here for up to ``ttl_s`` (``QA_AUTH_CACHE_S``; 0 turns caching off).
+    A sign-out in this process is immediate (:meth:`forget`). Never holds a token past its expiry."""
+
+    def __init__(self, ttl_s: float, *, max_entries: int = 10_000,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.ttl_s = ttl_s
+        self._max = max_entries
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._entries: dict[str, tuple[float, Principal]] = {}
+
+    def get(self, token: str) -> Principal | None:
+        key = token_hash(token)
+        with self._lock:
+            hit = self._entries.get(key)
+            if hit is None:
+                return None
+            if hit[0] <= self._clock():
+                del self._entries[key]
+                return None
+            return hit[1]
+
+    def check(self, session: Session, token: str, *, now: datetime | None = None) -> Principal:
+        """:func:`authenticate`, remembering a good answer."""
+        now = now or utcnow()
+        principal, expires_at = _check_token(session, token, now)
+        if self.ttl_s > 0:
+            until = self._clock() + min(self.ttl_s, (expires_at - now).total_seconds())
+            with self._lock:
+                if len(self._entries) >= self._max:
+                    self._entries.clear()
+                self._entries[token_hash(token)] = (until, principal)
+        return principal
+
+    def forget(self, token: str) -> None:
+        with self._lock:
+            self._entries.pop(token_hash(token), None)
+
+    def clear(self) -> None:
+        """Forget every token (a user's role, teams, password or state changed in this process)."""
+        with self._lock:
+            self._entries.clear()
 
 
 def sign_out(session: Session, principal: Principal, token: str, *, client: str = "") -> None:

@@ -68,7 +68,8 @@ class QueueItem:
 
 @dataclass(frozen=True)
 class QueuePage:
-    total: int
+    total: int  # matching calls, counted up to store.queue.COUNT_CAP
+    total_capped: bool  # more match than ``total`` (page on while a page comes back full)
     limit: int
     offset: int
     items: tuple[QueueItem, ...]
@@ -76,7 +77,8 @@ class QueuePage:
 
 def flagged_queue(session: Session, principal: Principal, f: QueueFilter) -> QueuePage:
     principal.require(Permission.CALLS_READ)
-    total, rows = queue.page(session, f, principal.visibility)
+    found = queue.page(session, f, principal.visibility)
+    rows = found.rows
     pks = [r.call_pk for r in rows]
     flags = queue.flags_of(session, pks)
     reasons = queue.labels_of(session, pks, LabelKind.CONTACT_REASON)
@@ -86,7 +88,7 @@ def flagged_queue(session: Session, principal: Principal, f: QueueFilter) -> Que
         review_state=r.review_state, score=r.score, final_score=r.final_score, passed=r.final_passed,
         needs_review=r.needs_review, business_type=r.business_type, contact_reasons=tuple(reasons[r.call_pk]),
         flags=tuple(FlagView(a, b) for a, b in flags[r.call_pk])) for r in rows)
-    return QueuePage(total=total, limit=f.limit, offset=f.offset, items=items)
+    return QueuePage(total=found.total, total_capped=found.total_capped, limit=f.limit, offset=f.offset, items=items)
 
 
 # --------------------------------------------------------------------------- detail
@@ -179,10 +181,10 @@ class CallDetail:
     attempt_log: tuple[AttemptView, ...]
 
 
-def _scorecard(session: Session, call_pk: int) -> ScorecardView | None:
-    card = session.get(Scorecard, call_pk)
+def _scorecard(session: Session, card: Scorecard | None) -> ScorecardView | None:
     if card is None:
         return None
+    call_pk = card.call_pk
     rows = session.scalars(select(FindingRow).where(FindingRow.call_pk == call_pk).order_by(FindingRow.position))
     findings = tuple(FindingView(
         item_id=f.item_id, kind=f.kind, outcome=f.outcome, final_outcome=f.final_outcome, weight=f.weight,
@@ -219,13 +221,25 @@ def _classification(row: ClassificationRow | None) -> dict[str, Any] | None:
 def call_detail(session: Session, principal: Principal, call_id: str, *, client: str = "") -> CallDetail:
     """One call as a reviewer sees it; the view is written to the audit log."""
     principal.require(Permission.CALLS_READ)
-    call = visible_call(session, principal, call_id)
-    t = session.get(Transcript, call.id)
-    utterances = tuple(UtteranceView(u.idx, u.role, u.speaker, u.channel, u.start_s, u.end_s, u.text)
-                       for u in session.scalars(select(UtteranceRow).where(UtteranceRow.call_pk == call.id)
-                                                .order_by(UtteranceRow.idx)))
-    flags = tuple(FlagView(f.reason, f.detail) for f in session.scalars(
-        select(CallFlag).where(CallFlag.call_pk == call.id).order_by(CallFlag.reason)))
+    # the call and its one-to-one results in one round trip (the call page is the busiest read); not the
+    # transcript's lossless body (word timings): the utterance rows carry what the page shows
+    row = session.execute(
+        select(Call, Transcript.language, Transcript.role_method, Transcript.role_confidence,
+               Transcript.role_low_confidence, MetricsRow, Scorecard, ClassificationRow)
+        .outerjoin(Transcript, Transcript.call_pk == Call.id)
+        .outerjoin(MetricsRow, MetricsRow.call_pk == Call.id)
+        .outerjoin(Scorecard, Scorecard.call_pk == Call.id)
+        .outerjoin(ClassificationRow, ClassificationRow.call_pk == Call.id)
+        .where(Call.call_id == call_id, *principal.visibility.conditions())).first()
+    if row is None:
+        raise NotFound(f"no call {call_id!r}", call_id=call_id)
+    call, language, role_method, role_confidence, role_low_confidence, metrics, card, classification = row
+    utterances = tuple(UtteranceView(*u) for u in session.execute(
+        select(UtteranceRow.idx, UtteranceRow.role, UtteranceRow.speaker, UtteranceRow.channel, UtteranceRow.start_s,
+               UtteranceRow.end_s, UtteranceRow.text)
+        .where(UtteranceRow.call_pk == call.id).order_by(UtteranceRow.idx)))
+    flags = tuple(FlagView(reason, detail) for reason, detail in session.execute(
+        select(CallFlag.reason, CallFlag.detail).where(CallFlag.call_pk == call.id).order_by(CallFlag.reason)))
     attempts = tuple(AttemptView(a.stage, a.outcome, a.error, a.started_at, a.finished_at) for a in session.scalars(
         select(ProcessingAttempt).where(ProcessingAttempt.call_pk == call.id).order_by(ProcessingAttempt.id)))
     audit.record(session, AuditAction.VIEW, user_id=principal.user_id, call_pk=call.id, client=client)
@@ -234,9 +248,8 @@ def call_detail(session: Session, principal: Principal, call_id: str, *, client:
         direction=call.direction, campaign=call.campaign, started_at=call.started_at, local_date=call.local_date,
         shift=call.shift, duration_s=call.duration_s, state=call.state, stage=call.stage, progress=call.progress,
         attempts=call.attempts, failure_reason=call.failure_reason, review_state=call.review_state,
-        language=t.language if t else call.language, role_method=t.role_method if t else None,
-        role_confidence=t.role_confidence if t else None, role_low_confidence=t.role_low_confidence if t else None,
-        utterances=utterances, metrics=_metrics(session.get(MetricsRow, call.id)),
-        scorecard=_scorecard(session, call.id), classification=_classification(session.get(ClassificationRow,
-                                                                                             call.id)),
-        labels=labels_of(session, call.id), flags=flags, attempt_log=attempts)
+        language=language or call.language, role_method=role_method, role_confidence=role_confidence,
+        role_low_confidence=role_low_confidence,
+        utterances=utterances, metrics=_metrics(metrics), scorecard=_scorecard(session, card),
+        classification=_classification(classification), labels=labels_of(session, call.id), flags=flags,
+        attempt_log=attempts)

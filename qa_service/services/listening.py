@@ -6,13 +6,15 @@ request of the same person, call and clip within ``LISTEN_EVENT_WINDOW`` is part
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from qa_service.playback import Rendition, bleep_spans, clip_span, render_audio
+from qa_service.playback import Rendition, TimeSpan, bleep_spans, clip_span, render_audio
 from qa_service.services.access import Permission, Principal
 from qa_service.services.calls_view import visible_call
 from qa_service.services.context import ServiceContext
@@ -23,6 +25,36 @@ from qa_service.store.states import AuditAction
 from qa_service.store.types import utcnow
 
 LISTEN_EVENT_WINDOW = timedelta(minutes=5)
+
+
+class _SpanCache:
+    """The bleep spans of recently played transcripts. A player sends many Range requests per listen;
+    each would otherwise decode the whole transcript document. Keyed by the transcript's version (a
+    new transcript, after reprocessing or a role swap, is a new row with a new ``created_at``)."""
+
+    def __init__(self, size: int = 256) -> None:
+        self._size = size
+        self._lock = threading.Lock()
+        self._entries: OrderedDict[tuple[str, int, datetime], tuple[TimeSpan, ...]] = OrderedDict()
+
+    def of(self, ctx: ServiceContext, session: Session, call_pk: int) -> tuple[TimeSpan, ...]:
+        version = session.scalar(select(Transcript.created_at).where(Transcript.call_pk == call_pk))
+        if version is None:  # not transcribed yet: nothing known to bleep
+            return ()
+        key = (ctx.settings.resolved_database_url, call_pk, version)
+        with self._lock:
+            if key in self._entries:
+                self._entries.move_to_end(key)
+                return self._entries[key]
+        spans = bleep_spans(load_transcript(session, call_pk))
+        with self._lock:
+            self._entries[key] = spans
+            while len(self._entries) > self._size:
+                self._entries.popitem(last=False)
+        return spans
+
+
+_spans = _SpanCache()
 
 
 @dataclass(frozen=True)
@@ -46,8 +78,7 @@ def recorded_audio(ctx: ServiceContext, session: Session, principal: Principal, 
     call = visible_call(session, principal, call_id)
     clip = clip_span(start, end)
     bleep = not principal.pii_access
-    has_text = session.get(Transcript, call.id) is not None
-    spans = bleep_spans(load_transcript(session, call.id)) if bleep and has_text else ()
+    spans = _spans.of(ctx, session, call.id) if bleep else ()
     rendition = render_audio(ctx.settings, audio_path=ctx.audio_store.open_path(call.audio_sha256),
                              sha256=call.audio_sha256, bleep=spans, clip=clip)
     detail: dict[str, object] = {"clip": [clip.start, clip.end] if clip else None, "bleeped": bleep}

@@ -191,6 +191,7 @@ class MetricsRow(Base):
 
 class Scorecard(Base):
     __tablename__ = "scorecards"
+    __table_args__ = (Index("ix_scorecards_final_score_call", "final_score", "call_pk"),)  # queue: worst first
     call_pk: Mapped[int] = mapped_column(_call_fk(), primary_key=True)
     rubric_id: Mapped[str] = mapped_column(String(64), index=True)
     rubric_version: Mapped[str] = mapped_column(String(32))
@@ -200,7 +201,7 @@ class Scorecard(Base):
     auto_failed: Mapped[bool] = mapped_column(Boolean, default=False)
     needs_review: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
     # after human review (= the automatic values until someone reviews); statistics read these
-    final_score: Mapped[float] = mapped_column(Float, index=True)
+    final_score: Mapped[float] = mapped_column(Float)
     final_passed: Mapped[bool] = mapped_column(Boolean)
 
 

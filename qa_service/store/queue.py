@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from qa_service.store.models import Call, CallFlag, CallLabel, ClassificationRow, FindingRow, Scorecard
 from qa_service.store.scope import Visibility
-from qa_service.store.states import LabelKind
+from qa_service.store.states import FlagReason, LabelKind
 
 
 class QueueSort(StrEnum):
@@ -94,26 +94,65 @@ def _conditions(f: QueueFilter, visibility: Visibility) -> list[ColumnElement[bo
     return cond
 
 
+#: PostgreSQL indexes that serve :func:`_order` (migration 0004): newest first, longest first.
+PG_SORT_INDEXES = ("ix_calls_newest", "ix_calls_longest")
+
+#: Flags drawn from the scorecard: a call holding one has a scorecard.
+_SCORECARD_FLAGS = frozenset({FlagReason.LOW_SCORE.value, FlagReason.CRITICAL_FAILED.value,
+                              FlagReason.NEEDS_REVIEW.value})
+
+#: The most calls a queue page counts; past it ``total`` is this cap and ``total_capped`` is set (a
+#: count of every flagged call on a busy floor costs more than the page; the statistics count them all).
+COUNT_CAP = 1000
+
+
+def _has_scorecard(f: QueueFilter) -> bool:
+    """Whether every call the filter admits has a scorecard (then an inner join says the same)."""
+    return (f.score_min is not None or f.score_max is not None or f.failed_item is not None
+            or f.flag_reason in _SCORECARD_FLAGS)
+
+
 def _base(columns: Sequence[Any], f: QueueFilter, visibility: Visibility) -> Select[Any]:
-    return (select(*columns).select_from(Call).outerjoin(Scorecard, Scorecard.call_pk == Call.id)
-            .outerjoin(ClassificationRow, ClassificationRow.call_pk == Call.id).where(*_conditions(f, visibility)))
+    stmt = select(*columns).select_from(Call)
+    if _has_scorecard(f):  # lets the planner walk the score index
+        stmt = stmt.join(Scorecard, Scorecard.call_pk == Call.id)
+    else:
+        stmt = stmt.outerjoin(Scorecard, Scorecard.call_pk == Call.id)
+    return stmt.outerjoin(ClassificationRow, ClassificationRow.call_pk == Call.id).where(*_conditions(f, visibility))
 
 
 _SORT = {QueueSort.STARTED_AT: Call.started_at, QueueSort.SCORE: Scorecard.final_score,
          QueueSort.AGENT: Call.agent_id, QueueSort.DURATION: Call.duration_s}
 
 
-def page(session: Session, f: QueueFilter, visibility: Visibility) -> tuple[int, list[QueueRow]]:
-    """The total number of matching calls and the rows of one page (ties broken by call id)."""
-    total = session.scalar(_base([func.count(Call.id)], f, visibility)) or 0
+def _order(f: QueueFilter) -> list[Any]:
+    """The sort key, calls without a value last either way, ties broken by call (so pages are stable).
+    The indexes that serve these orders on PostgreSQL are listed in :data:`PG_SORT_INDEXES`."""
     key = _SORT[f.sort]
-    order: list[Any] = [key.desc().nulls_last() if f.descending else key.asc().nulls_last(),
-             Call.id.desc() if f.descending else Call.id.asc()]
+    # sorted by score over calls that all have a scorecard: break ties on its own key (one index)
+    tie = Scorecard.call_pk if f.sort is QueueSort.SCORE and _has_scorecard(f) else Call.id
+    if f.descending:
+        return [key.desc().nulls_last(), tie.desc()]
+    return [key.asc().nulls_last(), tie.asc()]
+
+
+@dataclass(frozen=True)
+class Page:
+    total: int  # at most COUNT_CAP
+    total_capped: bool  # more calls match than ``total``
+    rows: list[QueueRow]
+
+
+def page(session: Session, f: QueueFilter, visibility: Visibility) -> Page:
+    """How many calls match (up to :data:`COUNT_CAP`) and the rows of one page."""
+    matching = _base([Call.id], f, visibility).limit(COUNT_CAP + 1).subquery()
+    counted = session.scalar(select(func.count()).select_from(matching)) or 0
     stmt = _base([Call.id, Call.call_id, Call.started_at, Call.local_date, Call.agent_id, Call.team, Call.direction,
                   Call.campaign, Call.duration_s, Call.state, Call.review_state, Scorecard.score,
                   Scorecard.final_score, Scorecard.final_passed, Scorecard.needs_review,
-                  ClassificationRow.business_type], f, visibility).order_by(*order).limit(f.limit).offset(f.offset)
-    return total, [QueueRow(*row) for row in session.execute(stmt)]
+                  ClassificationRow.business_type], f, visibility).order_by(*_order(f)).limit(f.limit).offset(f.offset)
+    rows = [QueueRow(*row) for row in session.execute(stmt)]
+    return Page(total=min(counted, COUNT_CAP), total_capped=counted > COUNT_CAP, rows=rows)
 
 
 def flags_of(session: Session, call_pks: Sequence[int]) -> dict[int, list[tuple[str, str]]]:

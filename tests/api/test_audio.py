@@ -5,14 +5,18 @@ from __future__ import annotations
 import io
 import wave
 from collections.abc import Callable
+from dataclasses import replace
 
 import numpy as np
 from fastapi.testclient import TestClient
+from seed import transcript as seed_transcript
 from sqlalchemy import select
 
+from qa_service.domain import Word
 from qa_service.services.context import ServiceContext
 from qa_service.settings import Settings
-from qa_service.store.models import AuditEvent
+from qa_service.store.models import AuditEvent, Call
+from qa_service.store.results import save_transcript
 
 Tokens = Callable[[str], dict[str, str]]
 
@@ -82,3 +86,26 @@ def test_a_listen_counts_as_a_monitored_call(client: TestClient, token_of: Token
     client.get("/calls/A-1/audio", headers=token_of("sup_a"), params={"start": 0, "end": 1})
     client.get("/calls/A-1/audio", headers=token_of("agent_a1"))
     assert client.get("/reports/service", headers=h).json()["monitored_calls"] == 1
+
+
+def test_a_new_transcript_is_bleeped_by_its_own_spans(client: TestClient, token_of: Tokens,
+                                                      api_settings: Settings) -> None:
+    """Bleep spans are cached per transcript version: a re-transcribed call (PII now in the greeting,
+    none where the card was) is bleeped where the new transcript says, on the very next request."""
+    h = token_of("sup_a")
+    before, rate = _samples(client.get("/calls/A-1/audio", headers=h).content)
+    greeting, card = slice(int(0.2 * rate), int(0.8 * rate)), slice(int(2.7 * rate), int(3.3 * rate))
+    assert _energy_at(before[card, 1], rate, 1000) > 0.9 and _energy_at(before[greeting, 0], rate, 1000) < 0.05
+    old = seed_transcript()
+    moved = replace(old, utterances=(
+        replace(old.utterances[0], text="您好，我的手机号是***********",
+                words=(Word("您好", 0.0, 0.1), Word("***********", 0.1, 0.9))),
+        replace(old.utterances[1], text="卡号说完了。", words=(Word("卡号说完了", 2.0, 3.5),)),
+        old.utterances[2]))
+    with ServiceContext(api_settings).session() as s:
+        pk = s.scalar(select(Call.id).where(Call.call_id == "A-1"))
+        assert pk is not None
+        save_transcript(s, pk, moved, pipeline_version="test", redacted=True)
+    after, _ = _samples(client.get("/calls/A-1/audio", headers=h).content)
+    assert _energy_at(after[greeting, 0], rate, 1000) > 0.9
+    assert _energy_at(after[card, 1], rate, 1000) < 0.05

@@ -9,6 +9,7 @@ from fastapi.testclient import TestClient
 from seed import PASSWORD
 from sqlalchemy import select, update
 
+from qa_service.services.auth import TokenCache, sign_in
 from qa_service.services.context import ServiceContext
 from qa_service.services.users import set_active, set_password
 from qa_service.settings import Settings
@@ -94,3 +95,52 @@ def test_admin_manages_users(client: TestClient, token_of: Tokens) -> None:
     assert r.status_code == 200 and r.json()["active"] is False
     assert client.patch("/users/nobody", headers=h, json={"active": False}).status_code == 404
     assert client.patch("/users/admin", headers=h, json={"active": False}).status_code == 409
+
+
+class _Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_a_checked_token_is_trusted_for_the_cache_time_only(client: TestClient, api_settings: Settings,
+                                                            token_of: Tokens) -> None:
+    clock = _Clock()
+    client.app.state.tokens = TokenCache(5.0, clock=clock)  # type: ignore[attr-defined]
+    h = token_of("sup_a")
+    assert client.get("/me", headers=h).status_code == 200  # checked in the database, remembered
+    with ServiceContext(api_settings).session() as s:
+        set_active(s, "sup_a", False)  # by another process (the CLI)
+    clock.now += 4.0
+    assert client.get("/me", headers=h).status_code == 200  # still inside QA_AUTH_CACHE_S
+    clock.now += 1.5
+    assert client.get("/me", headers=h).status_code == 401  # checked again: disabled
+
+
+def test_sign_out_and_user_changes_in_this_process_take_effect_at_once(client: TestClient,
+                                                                        token_of: Tokens) -> None:
+    client.app.state.tokens = TokenCache(3600.0)  # type: ignore[attr-defined]
+    sup, admin = token_of("sup_a"), token_of("admin")
+    assert client.get("/me", headers=sup).json()["teams"] == ["A"]
+    assert client.patch("/users/sup_a", json={"teams": ["A", "B"]}, headers=admin).status_code == 200
+    assert client.get("/me", headers=sup).json()["teams"] == ["A", "B"]
+    assert client.post("/auth/logout", headers=sup).status_code == 204
+    assert client.get("/me", headers=sup).status_code == 401
+
+
+def test_the_token_cache_never_outlives_the_token(api_settings: Settings) -> None:
+    clock = _Clock()
+    cache = TokenCache(60.0, clock=clock)
+    ctx = ServiceContext(api_settings)
+    issued = sign_in(ctx, "sup_a", PASSWORD)
+    with ctx.session() as s:
+        s.execute(update(ApiToken).values(expires_at=utcnow() + timedelta(seconds=2)))
+    with ctx.session() as s:
+        assert cache.check(s, issued.token).username == "sup_a"
+        off = TokenCache(0.0)
+        assert off.check(s, issued.token).username == "sup_a"
+    assert cache.get(issued.token) is not None and off.get(issued.token) is None  # 0: never remembered
+    clock.now += 2.5
+    assert cache.get(issued.token) is None

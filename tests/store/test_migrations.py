@@ -11,8 +11,8 @@ from sqlalchemy import inspect, text
 from sqlalchemy.exc import DBAPIError
 
 from qa_service.errors import ConfigError
-from qa_service.search.index import include_name
 from qa_service.settings import Settings
+from qa_service.store.backend_only import include_name
 from qa_service.store.db import dispose_engines, get_engine, unit_of_work
 from qa_service.store.migrate import current_revision, downgrade, ensure_schema, head_revision, upgrade
 from qa_service.store.models import AuditEvent, Base

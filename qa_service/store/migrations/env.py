@@ -5,7 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Connection, create_engine, pool
 
-from qa_service.search.index import include_name
+from qa_service.store.backend_only import include_name
 from qa_service.store.models import Base
 
 config = context.config
