@@ -20,10 +20,9 @@ times through :func:`qa_service.search.search_utterances`, and prints p50/p95/ma
 from __future__ import annotations
 
 import argparse
+import functools
 import random
-import statistics
 import sys
-import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -35,6 +34,7 @@ from sqlalchemy import event, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.corpus import AGENTS, EN_VOCAB, T0, TEAMS, ZH_VOCAB, copy_rows, esc, sentence
+from bench.load import Load, Send, run_clients, summary
 from qa_service.search import SearchQuery, search_utterances
 from qa_service.search.terms import search_doc
 from qa_service.settings import Settings
@@ -155,42 +155,34 @@ def explain(settings: Settings) -> None:
                         print("   " + line[:160])
 
 
-def concurrent(settings: Settings, clients: int, rounds: int) -> None:
+def _case_name(case: Case) -> str:
+    return case.name
+
+
+def _connect(settings: Settings) -> Send[Case]:
     factory = session_factory(settings)
-    mix = cases()
-    times: dict[str, list[float]] = {c.name: [] for c in mix}
-    lock = threading.Lock()
 
-    def client(seed: int) -> None:
-        order = list(mix)
-        random.Random(seed).shuffle(order)
-        for _ in range(rounds):
-            for case in order:
-                started = time.perf_counter()
-                with factory() as session:
-                    search_utterances(session, case.query, case.visibility)
-                took = (time.perf_counter() - started) * 1000
-                with lock:
-                    times[case.name].append(took)
-
-    for case in mix:  # warm the cache once
+    def send(case: Case) -> None:
         with factory() as session:
             search_utterances(session, case.query, case.visibility)
-    threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
-    started = time.perf_counter()
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    wall = time.perf_counter() - started
-    every = sorted(x for v in times.values() for x in v)
+
+    return send
+
+
+def concurrent(settings: Settings, clients: int, rounds: int) -> None:
+    mix = cases()
+    warm = _connect(settings)
+    for case in mix:  # warm the cache once
+        warm(case)
+    load = Load(mix=mix, name=_case_name, connect=functools.partial(_connect, settings), rounds=rounds)
+    times, wall = run_clients(load, clients, processes=False)  # the time is spent in the database
+    every = [x for v in times.values() for x in v]
     print(f"\n{clients} clients × {rounds} rounds × {len(mix)} queries in {wall:.1f} s "
           f"({len(every) / wall:.0f} searches/s)")
-    print(f"{'query':45s} {'p50 ms':>8s} {'p95 ms':>8s} {'max ms':>8s}")
-    for name, v in times.items():
-        v.sort()
-        print(f"{name:45s} {statistics.median(v):8.1f} {v[int(0.95 * (len(v) - 1))]:8.1f} {v[-1]:8.1f}")
-    print(f"{'all':45s} {statistics.median(every):8.1f} {every[int(0.95 * (len(every) - 1))]:8.1f} {every[-1]:8.1f}")
+    print(f"{'query':45s} {'p50 ms':>8s} {'p95 ms':>8s} {'p99 ms':>8s} {'max ms':>8s}")
+    for case in mix:
+        print(f"{case.name:45s} {summary(times[case.name])}")
+    print(f"{'all':45s} {summary(every)}")
 
 
 def main() -> None:
