@@ -64,6 +64,12 @@ class Settings(BaseSettings):
         default_factory=lambda: {"bank_name": "建设银行", "bank_name_en": "Construction Bank"},
         description="Template variables for rubrics (bank name, product names, job-number pattern).",
     )
+    review_confidence_en: float | None = Field(
+        default=None, ge=0, le=1, description="Word confidence under which an English phrase match needs "
+        "review, in place of the rubrics' review_confidence (it belongs to the recogniser: calibrate it "
+        "with `qa-service eval --calibrate` for the model in use). Empty: the rubrics' own.")
+    review_confidence_zh: float | None = Field(
+        default=None, ge=0, le=1, description="The same for Mandarin transcripts.")
     silence_threshold_s: float = 5.0
 
     # storage and workers ---------------------------------------------------------------------------
@@ -131,6 +137,11 @@ class Settings(BaseSettings):
     @property
     def resolved_model_cache_dir(self) -> Path:
         return self.model_cache_dir or self.data_dir / "models"
+
+    def review_confidence_by_language(self) -> dict[str, float]:
+        """The recogniser-calibrated review thresholds that replace the rubrics' own, per language."""
+        chosen = {"en": self.review_confidence_en, "zh": self.review_confidence_zh}
+        return {lang: value for lang, value in chosen.items() if value is not None}
 
     @property
     def resolved_database_url(self) -> str:

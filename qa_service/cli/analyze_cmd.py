@@ -98,8 +98,13 @@ def evaluate(
     as_json: bool = typer.Option(False, "--json", help="Print rows and totals as JSON."),
     limit: int | None = typer.Option(None, "--limit", help="Only the first N calls."),
     language: str | None = typer.Option(None, "--language", "-l", help="Force a language for every file."),
+    verdicts: bool = typer.Option(False, "--verdicts", help="Sample calls: also score the rubric on what was "
+                                  "heard and compare each item with the answers (and with the reference)."),
+    calibrate: bool = typer.Option(False, "--calibrate", help="Sample calls: choose review_confidence per "
+                                   "language on half the calls, report before/after on the other half."),
 ) -> None:
-    """Run the pipeline over a folder; print WER/CER, DER, role accuracy and real-time factor."""
+    """Run the pipeline over a folder; print WER/CER, DER, role accuracy and real-time factor (and, with
+    --verdicts, rubric item agreement, the review share and the accuracy of the verdicts not reviewed)."""
     from qa_service.evaluation import discover, evaluate, format_table, to_json
     from qa_service.evaluation.runner import MODES
     from qa_service.pipeline import load_speech_models
@@ -124,9 +129,34 @@ def evaluate(
 
     summary = evaluate(items, load_speech_models(settings), settings, language, on_row)
     if as_json:
-        typer.echo(json.dumps(to_json(summary), ensure_ascii=False, indent=2))
-    else:
-        typer.echo(format_table(summary))
+        out = to_json(summary)
+        if verdicts or calibrate:
+            out["verdicts"] = _verdict_json(summary.rows, settings)
+        typer.echo(json.dumps(out, ensure_ascii=False, indent=2))
+        return
+    typer.echo(format_table(summary))
+    if verdicts or calibrate:
+        typer.echo("")
+        typer.echo(_verdict_text(summary.rows, settings, calibrate))
+
+
+def _verdict_text(rows: Any, settings: Any, with_calibration: bool) -> str:
+    from qa_service.evaluation.verdict_report import all_verdicts, calibrations, format_calibration, format_verdicts
+    from qa_service.rubrics import load_rubrics
+
+    rubrics = load_rubrics(settings.rubric_dir, settings.rubric_vars)  # as shipped; the settings' thresholds below
+    text = format_verdicts(all_verdicts(rows, rubrics, settings.review_confidence_by_language()))
+    if with_calibration:
+        text += "\n\n" + format_calibration(rows, rubrics, calibrations(rows, rubrics))
+    return text
+
+
+def _verdict_json(rows: Any, settings: Any) -> dict[str, Any]:
+    from qa_service.evaluation.verdict_report import all_verdicts, verdicts_json
+    from qa_service.rubrics import load_rubrics
+
+    rubrics = load_rubrics(settings.rubric_dir, settings.rubric_vars)
+    return verdicts_json(all_verdicts(rows, rubrics, settings.review_confidence_by_language()))
 
 
 def register(app: typer.Typer) -> None:

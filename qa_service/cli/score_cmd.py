@@ -58,6 +58,7 @@ def score(
         rubric_result_to_dict,
         score_call,
         select_rubric,
+        with_review_confidence,
     )
     from qa_service.settings import get_settings
 
@@ -77,6 +78,8 @@ def score(
         rubric: Rubric | None = load_rubric(rubric_path, variables)
     else:
         rubric = select_rubric(load_rubrics(settings.rubric_dir, variables), meta, transcript.language)
+    if rubric is not None:  # the recogniser's calibrated threshold, as the workers score
+        rubric = with_review_confidence((rubric,), settings.review_confidence_by_language())[0]
     if rubric is None:
         raise RubricError(
             f"no rubric in {settings.rubric_dir} applies to a {transcript.language} {direction} call"

@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from qa_service.domain import CallMetadata, Role, SpeakerTurn
+from qa_service.domain import CallMetadata, CallTranscript, Role, SpeakerTurn
 from qa_service.errors import QAError
 from qa_service.evaluation.metrics import (
     DerCounts,
@@ -28,6 +28,7 @@ from qa_service.evaluation.metrics import (
     transcript_errors,
 )
 from qa_service.pipeline import SpeechModels, SpeechOptions, analyze_speech, decode_audio
+from qa_service.samples import SampleExpected
 from qa_service.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -50,6 +51,8 @@ class EvalItem:
     reference_text: str | None = None
     reference_turns: tuple[SpeakerTurn, ...] = ()
     reference_roles: tuple[tuple[Role, float, float], ...] = ()
+    expected: SampleExpected | None = None  # sample calls: the rubric answers
+    reference_transcript: CallTranscript | None = None  # sample calls: the reference, role-labelled
 
 
 @dataclass(frozen=True)
@@ -65,6 +68,7 @@ class EvalRow:
     role_low_confidence: bool = False
     error: str | None = None
     speaker_roles: SpeakerRoleCounts | None = None
+    transcript: CallTranscript | None = None  # what the pipeline made of the audio
 
     @property
     def rtf(self) -> float | None:
@@ -102,7 +106,8 @@ def _sample_items(sample: object, modes: Sequence[str]) -> list[EvalItem]:
     return [
         EvalItem(name=sample.call_id, mode=mode, audio=path, language=sample.language,
                  metadata=sample.metadata, agent_channel=sample.agent_channel, reference_text=text,
-                 reference_turns=turns, reference_roles=roles)
+                 reference_turns=turns, reference_roles=roles, expected=sample.expected,
+                 reference_transcript=sample.reference_transcript())
         for mode in modes if (path := paths.get(mode)) is not None
     ]
 
@@ -159,7 +164,7 @@ def evaluate_one(item: EvalItem, models: SpeechModels, settings: Settings,
     assignment = transcript.roles
     return EvalRow(item, transcript.language, audio.duration, seconds, text_errors, der, roles,
                    assignment.confidence if assignment else None,
-                   bool(assignment and assignment.low_confidence), speaker_roles=decisions)
+                   bool(assignment and assignment.low_confidence), speaker_roles=decisions, transcript=transcript)
 
 
 def _warm_up(models: SpeechModels, options: SpeechOptions, item: EvalItem) -> None:

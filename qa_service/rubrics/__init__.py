@@ -2,7 +2,14 @@
 errors, and scoring of call transcripts into findings with evidence."""
 
 from qa_service.rubrics.engine import score_call, scorecard
-from qa_service.rubrics.loader import load_rubric, load_rubrics, parse_rubric, rubric_hash, select_rubric
+from qa_service.rubrics.loader import (
+    load_rubric,
+    load_rubrics,
+    parse_rubric,
+    rubric_hash,
+    select_rubric,
+    with_review_confidence,
+)
 from qa_service.rubrics.schema import (
     AppliesTo,
     ForbiddenPhraseItem,
@@ -35,4 +42,5 @@ __all__ = [
     "score_call",
     "scorecard",
     "select_rubric",
+    "with_review_confidence",
 ]

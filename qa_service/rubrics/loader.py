@@ -8,6 +8,7 @@ import hashlib
 import json
 import re
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from pathlib import Path
 
 import yaml
@@ -262,3 +263,10 @@ def select_rubric(rubrics: Iterable[Rubric], metadata: CallMetadata, language: s
     if not fitting:
         return None
     return min(fitting, key=lambda r: (-r.applies_to.specificity, r.id))
+
+
+def with_review_confidence(rubrics: Iterable[Rubric], by_language: Mapping[str, float]) -> tuple[Rubric, ...]:
+    """``rubrics`` with ``review_confidence`` replaced for the languages in ``by_language`` (the
+    threshold is the recogniser's, calibrated per model, not the rubric author's)."""
+    return tuple(replace(r, review_confidence=by_language[r.language]) if r.language in by_language else r
+                 for r in rubrics)

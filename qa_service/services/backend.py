@@ -92,9 +92,10 @@ class PipelineBackend:
         sig = _rubric_signature(self._settings.rubric_dir)
         with self._lock:
             if sig != self._rubric_sig:
-                from qa_service.rubrics import load_rubrics
+                from qa_service.rubrics import load_rubrics, with_review_confidence
 
-                self._rubrics = tuple(load_rubrics(self._settings.rubric_dir, self._settings.rubric_vars))
+                loaded = load_rubrics(self._settings.rubric_dir, self._settings.rubric_vars)
+                self._rubrics = with_review_confidence(loaded, self._settings.review_confidence_by_language())
                 self._rubric_sig = sig
             return self._rubrics
 

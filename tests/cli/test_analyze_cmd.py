@@ -141,3 +141,20 @@ def test_eval_over_a_folder_of_audio_with_rttm_and_txt(tmp_path: Path) -> None:
     assert data["overall"]["wer"] == 0.0 and data["overall"]["failed"] == 0
     table = runner.invoke(build_app(), ["eval", str(tmp_path), "--language", "en"])
     assert "call1" in table.stdout and "WER 0.0%" in table.stdout and "ALL file" in table.stdout
+
+
+def test_eval_verdicts_and_calibration_on_sample_calls() -> None:
+    from qa_service.settings import Settings
+
+    folder = str(Settings().sample_dir)
+    result = runner.invoke(build_app(), ["eval", folder, "--mode", "stereo", "--limit", "4", "--language", "en",
+                                         "--verdicts", "--json"])
+    assert result.exit_code == 0, result.output
+    verdicts = json.loads(result.stdout)["verdicts"]
+    assert verdicts["items"] and {"on_audio", "on_reference", "expected"} <= set(verdicts["items"][0])
+    assert verdicts["all"]["reference"]["agreement"] == 1.0  # the references agree with their answers
+    assert verdicts["all"]["audio"]["agreement"] < 1.0  # the fake recogniser hears two stock lines only
+    table = runner.invoke(build_app(), ["eval", folder, "--mode", "stereo", "--limit", "4", "--language", "en",
+                                        "--calibrate"])
+    assert table.exit_code == 0, table.output
+    assert "rubric verdicts" in table.stdout and "review_confidence sweep" in table.stdout
