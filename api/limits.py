@@ -66,20 +66,41 @@ class UploadSizeLimit:
         headers = dict(scope.get("headers") or [])
         declared = headers.get(b"content-length", b"")
         if declared.isdigit() and int(declared) > self.limit:
-            err = self._too_large()
-            response = problem(413, err.reason, type_="urn:qa-service:error:PayloadTooLarge",
-                               extra={"limit_bytes": self.per_file}, headers={"Connection": "close"})
-            await response(scope, receive, send)
+            await self._refuse(scope, receive, send)
             return
         seen = 0
+        refused = False  # the body outgrew the limit: a 413 went out, the app gets a disconnect
+        started = False
 
         async def counted() -> Message:
-            nonlocal seen
+            nonlocal seen, refused
+            if refused:
+                return {"type": "http.disconnect"}
             message = await receive()
             if message.get("type") == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > self.limit:
-                    raise self._too_large()
+                    refused = True
+                    if not started:
+                        await self._refuse(scope, receive, send)
+                    return {"type": "http.disconnect"}
             return message
 
-        await self.app(scope, counted, send)
+        async def guarded(message: Message) -> None:
+            nonlocal started
+            if refused:  # the app's answer to the disconnect; the client already has its 413
+                return
+            started = started or message.get("type") == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, counted, guarded)
+        except Exception:
+            if not refused:
+                raise  # the app's own failure; a cut-off body's aftermath is not one
+
+    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
+        err = self._too_large()
+        response = problem(413, err.reason, type_="urn:qa-service:error:PayloadTooLarge",
+                           extra={"limit_bytes": self.per_file}, headers={"Connection": "close"})
+        await response(scope, receive, send)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from fastapi.testclient import TestClient
@@ -84,3 +84,30 @@ def test_oversized_upload_is_refused(api_settings: Settings, tmp_path: Path) -> 
                       content=b"")
         assert huge.status_code == 413
     assert _count(api_settings, Call) == 3 and not list((small.data_dir / "tmp" / "uploads").glob("*"))
+
+
+def test_a_body_that_grows_past_the_limit_is_cut_off(api_settings: Settings, tmp_path: Path) -> None:
+    """Chunked, with no Content-Length: the limit holds as the body arrives, not only when declared."""
+    small = api_settings.model_copy(update={"upload_max_bytes": 10_000, "upload_max_files": 1})
+    boundary = "qa-boundary"
+    head = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"files\"; filename=\"big.wav\"\r\n"
+            "Content-Type: audio/wav\r\n\r\n").encode()
+    audio = write_wav(tmp_path / "big.wav", 32, seconds=4.0).read_bytes()
+    assert len(audio) > 10_000 + 64 * 1024  # past the whole request limit, not just the per-file one
+
+    def chunks() -> Iterator[bytes]:
+        yield head
+        for k in range(0, len(audio), 8192):
+            yield audio[k:k + 8192]
+        yield f"\r\n--{boundary}--\r\n".encode()
+
+    with TestClient(create_app(small, start_worker=False)) as c:
+        token = c.post("/auth/token", data={"username": "sup_a", "password": "correct-horse-battery"})
+        h = {"Authorization": f"Bearer {token.json()['access_token']}",
+             "Content-Type": f"multipart/form-data; boundary={boundary}"}
+        r = c.post("/uploads", headers=h, content=chunks())
+        assert "content-length" not in {k.lower() for k in r.request.headers}
+        assert r.status_code == 413, r.text
+        assert r.json()["limit_bytes"] == 10_000
+    assert _count(api_settings, Call) == 3 and _count(api_settings, IngestRejection) == 0
+    assert not list((small.data_dir / "tmp" / "uploads").glob("*"))
