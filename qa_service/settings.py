@@ -67,7 +67,8 @@ class Settings(BaseSettings):
     review_confidence_en: float | None = Field(
         default=None, ge=0, le=1, description="Word confidence under which an English phrase match needs "
         "review, in place of the rubrics' review_confidence (it belongs to the recogniser: calibrate it "
-        "with `qa-service eval --calibrate` for the model in use). Empty: the rubrics' own.")
+        "with `qa-service eval --calibrate` for the model in use). Empty: the value models/manifest.toml "
+        "records for the default weights, or with QA_ASR_MODEL_EN set, the rubrics' own.")
     review_confidence_zh: float | None = Field(
         default=None, ge=0, le=1, description="The same for Mandarin transcripts.")
     silence_threshold_s: float = 5.0
@@ -137,11 +138,6 @@ class Settings(BaseSettings):
     @property
     def resolved_model_cache_dir(self) -> Path:
         return self.model_cache_dir or self.data_dir / "models"
-
-    def review_confidence_by_language(self) -> dict[str, float]:
-        """The recogniser-calibrated review thresholds that replace the rubrics' own, per language."""
-        chosen = {"en": self.review_confidence_en, "zh": self.review_confidence_zh}
-        return {lang: value for lang, value in chosen.items() if value is not None}
 
     @property
     def resolved_database_url(self) -> str:

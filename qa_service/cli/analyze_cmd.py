@@ -143,9 +143,10 @@ def evaluate(
 def _verdict_text(rows: Any, settings: Any, with_calibration: bool) -> str:
     from qa_service.evaluation.verdict_report import all_verdicts, calibrations, format_calibration, format_verdicts
     from qa_service.rubrics import load_rubrics
+    from qa_service.weights.review import review_confidence_by_language
 
-    rubrics = load_rubrics(settings.rubric_dir, settings.rubric_vars)  # as shipped; the settings' thresholds below
-    text = format_verdicts(all_verdicts(rows, rubrics, settings.review_confidence_by_language()))
+    rubrics = load_rubrics(settings.rubric_dir, settings.rubric_vars)  # as shipped; the recogniser's thresholds below
+    text = format_verdicts(all_verdicts(rows, rubrics, review_confidence_by_language(settings)))
     if with_calibration:
         text += "\n\n" + format_calibration(rows, rubrics, calibrations(rows, rubrics))
     return text
@@ -154,9 +155,10 @@ def _verdict_text(rows: Any, settings: Any, with_calibration: bool) -> str:
 def _verdict_json(rows: Any, settings: Any) -> dict[str, Any]:
     from qa_service.evaluation.verdict_report import all_verdicts, verdicts_json
     from qa_service.rubrics import load_rubrics
+    from qa_service.weights.review import review_confidence_by_language
 
     rubrics = load_rubrics(settings.rubric_dir, settings.rubric_vars)
-    return verdicts_json(all_verdicts(rows, rubrics, settings.review_confidence_by_language()))
+    return verdicts_json(all_verdicts(rows, rubrics, review_confidence_by_language(settings)))
 
 
 def register(app: typer.Typer) -> None:

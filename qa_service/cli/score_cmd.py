@@ -61,6 +61,7 @@ def score(
         with_review_confidence,
     )
     from qa_service.settings import get_settings
+    from qa_service.weights.review import review_confidence_by_language
 
     settings = get_settings()
     variables = {**settings.rubric_vars, **_parse_vars(var)}
@@ -79,7 +80,7 @@ def score(
     else:
         rubric = select_rubric(load_rubrics(settings.rubric_dir, variables), meta, transcript.language)
     if rubric is not None:  # the recogniser's calibrated threshold, as the workers score
-        rubric = with_review_confidence((rubric,), settings.review_confidence_by_language())[0]
+        rubric = with_review_confidence((rubric,), review_confidence_by_language(settings))[0]
     if rubric is None:
         raise RubricError(
             f"no rubric in {settings.rubric_dir} applies to a {transcript.language} {direction} call"

@@ -11,6 +11,7 @@ from qa_service.evaluation.verdicts import (
     ItemVerdict,
     VerdictStats,
     calibrate,
+    calls_needing_review,
     row_verdicts,
     split_of,
     tally,
@@ -40,16 +41,20 @@ def format_verdicts(verdicts: Sequence[ItemVerdict]) -> str:
     transcript, the review share and the accuracy of the verdicts not sent to review."""
     lines = ["rubric verdicts vs the sample calls' answers (needs review counts half)",
              f"{'lang':5s} {'mode':10s} {'items':>5s} {'on audio':>9s} {'on ref':>8s} {'review':>8s} "
-             f"{'decided ok':>10s} {'ref review':>10s}"]
+             f"{'decided ok':>10s} {'ref review':>10s} {'calls rev':>9s}"]
     audio = tally(verdicts, lambda v: (v.language, v.mode))
     ref = tally(verdicts, lambda v: (v.language, v.mode), on_reference=True)
     for key in sorted(audio):
         a, r = audio[key], ref[key]
+        flagged, calls = calls_needing_review(v for v in verdicts if (v.language, v.mode) == key)
         lines.append(f"{key[0]:5s} {key[1]:10s} {a.n:5d} {_pct(a.agreement):>9s} {_pct(r.agreement):>8s} "
-                     f"{_pct(a.review_share):>8s} {_pct(a.decided_accuracy):>10s} {_pct(r.review_share):>10s}")
+                     f"{_pct(a.review_share):>8s} {_pct(a.decided_accuracy):>10s} {_pct(r.review_share):>10s} "
+                     f"{f'{flagged}/{calls}':>9s}")
     a, r = total(verdicts), total(verdicts, on_reference=True)
+    flagged, calls = calls_needing_review(verdicts)
     lines.append(f"{'all':5s} {'':10s} {a.n:5d} {_pct(a.agreement):>9s} {_pct(r.agreement):>8s} "
-                 f"{_pct(a.review_share):>8s} {_pct(a.decided_accuracy):>10s} {_pct(r.review_share):>10s}")
+                 f"{_pct(a.review_share):>8s} {_pct(a.decided_accuracy):>10s} {_pct(r.review_share):>10s} "
+                 f"{f'{flagged}/{calls}':>9s}")
     modes = sorted({v.mode for v in verdicts})
     lines += ["", "per item: agreement on audio by mode | on the reference transcript",
               f"{'lang':5s} {'item':26s} " + " ".join(f"{m:>10s}" for m in modes) + f" {'reference':>10s}"]
@@ -75,14 +80,18 @@ def format_calibration(rows: Sequence[EvalRow], rubrics: Sequence[Rubric],
                   + ("  ← chosen" if t == c.threshold else "") for t, s in c.sweep]
         held = [r for r in rows if (r.item.language or r.language) == c.language
                 and split_of(r.item.name) == "held_out"]
-        before = total(v for r in held for v in row_verdicts(r, rubrics))
-        after = total(v for r in held for v in row_verdicts(r, rubrics, c.threshold))
+        was = [v for r in held for v in row_verdicts(r, rubrics)]
+        now = [v for r in held for v in row_verdicts(r, rubrics, c.threshold)]
+        before, after = total(was), total(now)
+        (b_rev, n), (a_rev, _) = calls_needing_review(was), calls_needing_review(now)
         calls = len({r.item.name for r in held})
-        lines += [f"  held-out ({calls} calls, {before.n} verdicts): "
-                  f"before (the rubric's own) review {_pct(before.review_share)}, "
-                  f"decided ok {_pct(before.decided_accuracy)}, agreement {_pct(before.agreement)}; "
-                  f"after ({c.threshold:g}) review {_pct(after.review_share)}, "
-                  f"decided ok {_pct(after.decided_accuracy)}, agreement {_pct(after.agreement)}", ""]
+        lines += [f"  held-out ({calls} calls, {n} call recordings, {before.n} verdicts):",
+                  f"    before (the rubric's own): review {_pct(before.review_share)} of verdicts, "
+                  f"{b_rev}/{n} recordings need review; decided ok {_pct(before.decided_accuracy)}; "
+                  f"agreement {_pct(before.agreement)}",
+                  f"    after ({c.threshold:g}): review {_pct(after.review_share)} of verdicts, "
+                  f"{a_rev}/{n} recordings need review; decided ok {_pct(after.decided_accuracy)}; "
+                  f"agreement {_pct(after.agreement)}", ""]
     return "\n".join(lines)
 
 

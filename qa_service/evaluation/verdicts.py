@@ -106,6 +106,15 @@ def total(verdicts: Iterable[ItemVerdict], *, on_reference: bool = False) -> Ver
     return tally(verdicts, lambda v: (), on_reference=on_reference).get((), VerdictStats())
 
 
+def calls_needing_review(verdicts: Iterable[ItemVerdict]) -> tuple[int, int]:
+    """How many calls (call × mode) have at least one verdict for a person, and how many calls."""
+    calls: dict[tuple[str, str], bool] = {}
+    for v in verdicts:
+        key = (v.call_id, v.mode)
+        calls[key] = calls.get(key, False) or v.on_audio is Outcome.NEEDS_REVIEW
+    return sum(calls.values()), len(calls)
+
+
 def split_of(call_id: str) -> str:
     """``calibration`` or ``held_out``: a fixed split by call, from a hash of its id (so every mode
     of a call falls on the same side)."""
@@ -123,9 +132,9 @@ class Calibration:
 def calibrate(rows: Sequence[EvalRow], rubrics: Sequence[Rubric], language: str, *,
               target_accuracy: float | None = None,
               thresholds: Sequence[float] = THRESHOLDS) -> Calibration:
-    """The lowest ``review_confidence`` whose decided verdicts on the calibration calls of
-    ``language`` are as accurate as the rubric's own threshold makes them (or ``target_accuracy``):
-    as few reviews as possible without the machine deciding worse alone."""
+    """The ``review_confidence`` that sends the fewest verdicts of the calibration calls of
+    ``language`` to review while the rest stay as accurate as the rubric's own threshold makes them
+    (or ``target_accuracy``); of thresholds that do equally well, the highest (most cautious)."""
     mine = [r for r in rows if (r.item.language or r.language) == language and split_of(r.item.name) == "calibration"]
     if not mine:
         raise InvalidRequest(f"no calibration calls in {language!r}", field="language")
@@ -133,6 +142,6 @@ def calibrate(rows: Sequence[EvalRow], rubrics: Sequence[Rubric], language: str,
     if target_accuracy is None:
         baseline = total(v for r in mine for v in row_verdicts(r, rubrics))
         target_accuracy = baseline.decided_accuracy or 0.0
-    good = [t for t, s in sweep if (s.decided_accuracy or 0.0) >= target_accuracy]
-    chosen = min(good) if good else max(thresholds)
+    good = [(s.review_share or 0.0, -t) for t, s in sweep if (s.decided_accuracy or 0.0) >= target_accuracy]
+    chosen = -min(good)[1] if good else max(thresholds)  # fewest reviews; of equals, the most cautious
     return Calibration(language, chosen, target_accuracy, sweep)

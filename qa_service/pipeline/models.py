@@ -19,6 +19,7 @@ from qa_service.domain import Audio
 from qa_service.pipeline.transcribe import Transcriber, WhisperConfig, WhisperTranscriber, load_whisper
 from qa_service.settings import Settings
 from qa_service.weights import resolve_model
+from qa_service.weights.review import asr_role
 
 if TYPE_CHECKING:
     from qa_service.pipeline.diarize import Diarizer
@@ -54,10 +55,6 @@ def resolve_device(settings: Settings) -> tuple[str, str]:
     if compute == "auto":
         compute = "float16" if device == "cuda" else "int8"
     return device, compute
-
-
-def asr_role(language: str | None) -> str:
-    return "asr_en" if language == "en" else "asr_multilingual"
 
 
 def whisper_transcriber(settings: Settings, language: str | None) -> WhisperTranscriber:

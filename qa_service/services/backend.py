@@ -93,9 +93,10 @@ class PipelineBackend:
         with self._lock:
             if sig != self._rubric_sig:
                 from qa_service.rubrics import load_rubrics, with_review_confidence
+                from qa_service.weights.review import review_confidence_by_language
 
                 loaded = load_rubrics(self._settings.rubric_dir, self._settings.rubric_vars)
-                self._rubrics = with_review_confidence(loaded, self._settings.review_confidence_by_language())
+                self._rubrics = with_review_confidence(loaded, review_confidence_by_language(self._settings))
                 self._rubric_sig = sig
             return self._rubrics
 

@@ -47,6 +47,7 @@ class ModelSpec:
     assembled_name: str = ""
     companions: tuple[PackageFile, ...] = ()
     sources: tuple[PackageFile, ...] = ()  # converter inputs
+    review_confidence: float | None = None  # ASR: calibrated for the default weights (weights/review.py)
 
     @property
     def env_var(self) -> str:
@@ -87,7 +88,16 @@ def _spec(role: str, raw: dict[str, Any], path: Path) -> ModelSpec:
         assembled_name=str(raw.get("assembled_name", "")),
         companions=_files(raw.get("companions"), PackageFile, f"{where}.companions"),
         sources=_files(raw.get("sources"), PackageFile, f"{where}.sources"),
+        review_confidence=_unit(raw.get("review_confidence"), f"{where}.review_confidence"),
     )
+
+
+def _unit(raw: Any, where: str) -> float | None:
+    if raw is None:
+        return None
+    if isinstance(raw, bool) or not isinstance(raw, int | float) or not 0 <= raw <= 1:
+        raise ConfigError(f"{where}: expected a number from 0 to 1, not {raw!r}", field=where)
+    return float(raw)
 
 
 def load_manifest(path: Path) -> dict[str, ModelSpec]:

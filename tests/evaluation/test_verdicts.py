@@ -4,6 +4,7 @@ verdicts not reviewed, and the choice of review_confidence on the calibration ca
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
@@ -14,6 +15,7 @@ from qa_service.evaluation.verdict_report import all_verdicts, format_calibratio
 from qa_service.evaluation.verdicts import VerdictStats, calibrate, row_verdicts, split_of, total
 from qa_service.rubrics import load_rubrics, with_review_confidence
 from qa_service.settings import Settings
+from qa_service.weights.review import review_confidence_by_language
 
 
 @pytest.fixture(scope="module")
@@ -80,9 +82,12 @@ def test_reports_name_every_item(rubrics: tuple) -> None:
     assert data["all"]["audio"]["review_share"] == 0.0 and len(data["items"]) == len(verdicts)
 
 
-def test_settings_thresholds_replace_the_rubrics_own_for_their_language(rubrics: tuple) -> None:
-    s = Settings(review_confidence_en=0.1)
-    changed = with_review_confidence(rubrics, s.review_confidence_by_language())
+def test_the_recognisers_threshold_replaces_the_rubrics_own(rubrics: tuple, tmp_path: Path) -> None:
+    assert review_confidence_by_language(Settings()) == {"en": 0.2, "zh": 0.0}  # the manifest's calibration
+    assert review_confidence_by_language(Settings(asr_model_en=tmp_path)) == {"zh": 0.0}  # uncalibrated model
+    s = Settings(review_confidence_en=0.1, asr_model_en=tmp_path)
+    assert review_confidence_by_language(s)["en"] == 0.1  # the setting wins
+    changed = with_review_confidence(rubrics, {"en": 0.1})
     assert {r.review_confidence for r in changed if r.language == "en"} == {0.1}
     assert [r.review_confidence for r in changed if r.language == "zh"] == [
         r.review_confidence for r in rubrics if r.language == "zh"]
