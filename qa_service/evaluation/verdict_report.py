@@ -80,8 +80,8 @@ def format_calibration(rows: Sequence[EvalRow], rubrics: Sequence[Rubric],
                   + ("  ← chosen" if t == c.threshold else "") for t, s in c.sweep]
         held = [r for r in rows if (r.item.language or r.language) == c.language
                 and split_of(r.item.name) == "held_out"]
-        was = [v for r in held for v in row_verdicts(r, rubrics)]
-        now = [v for r in held for v in row_verdicts(r, rubrics, c.threshold)]
+        was = [v for r in held for v in row_verdicts(r, rubrics, with_reference=False)]
+        now = [v for r in held for v in row_verdicts(r, rubrics, c.threshold, with_reference=False)]
         before, after = total(was), total(now)
         (b_rev, n), (a_rev, _) = calls_needing_review(was), calls_needing_review(now)
         calls = len({r.item.name for r in held})

@@ -68,9 +68,10 @@ def _with_threshold(rubric: Rubric, review_confidence: float | None) -> Rubric:
 
 
 def row_verdicts(row: EvalRow, rubrics: Sequence[Rubric], review_confidence: float | None = None,
-                 reference: CallTranscript | None = None) -> tuple[ItemVerdict, ...]:
+                 reference: CallTranscript | None = None, *, with_reference: bool = True) -> tuple[ItemVerdict, ...]:
     """Each rubric item of a sample call, scored on the row's transcript and on the reference
-    (``review_confidence`` replaces the rubric's; the reference is scored with the rubric's own).
+    (``review_confidence`` replaces the rubric's; the reference is scored with the rubric's own, unless
+    ``with_reference`` is off: a threshold sweep reads the audio side only).
     Empty for rows without an answer or a transcript (plain folders, failed files)."""
     item = row.item
     if item.expected is None or row.transcript is None:
@@ -82,7 +83,7 @@ def row_verdicts(row: EvalRow, rubrics: Sequence[Rubric], review_confidence: flo
     on_audio = {f.item_id: f.outcome for f in score_call(row.transcript, _with_threshold(rubric, review_confidence),
                                                          item.metadata).findings}
     on_ref = ({f.item_id: f.outcome for f in score_call(reference, rubric, item.metadata).findings}
-              if reference is not None else {})
+              if reference is not None and with_reference else {})
     return tuple(ItemVerdict(item.name, item.mode, item.language or row.language, item_id, expected,
                              on_audio.get(item_id, Outcome.NOT_APPLICABLE),
                              on_ref.get(item_id, Outcome.NOT_APPLICABLE))
@@ -138,9 +139,10 @@ def calibrate(rows: Sequence[EvalRow], rubrics: Sequence[Rubric], language: str,
     mine = [r for r in rows if (r.item.language or r.language) == language and split_of(r.item.name) == "calibration"]
     if not mine:
         raise InvalidRequest(f"no calibration calls in {language!r}", field="language")
-    sweep = tuple((t, total(v for r in mine for v in row_verdicts(r, rubrics, t))) for t in thresholds)
+    sweep = tuple((t, total(v for r in mine for v in row_verdicts(r, rubrics, t, with_reference=False)))
+                  for t in thresholds)
     if target_accuracy is None:
-        baseline = total(v for r in mine for v in row_verdicts(r, rubrics))
+        baseline = total(v for r in mine for v in row_verdicts(r, rubrics, with_reference=False))
         target_accuracy = baseline.decided_accuracy or 0.0
     good = [(s.review_share or 0.0, -t) for t, s in sweep if (s.decided_accuracy or 0.0) >= target_accuracy]
     chosen = -min(good)[1] if good else max(thresholds)  # fewest reviews; of equals, the most cautious

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from qa_service.errors import NotFound
@@ -30,11 +30,20 @@ from qa_service.store.results import labels_of
 from qa_service.store.states import AuditAction, LabelKind
 
 
+def _in_scope(principal: Principal, call_id: str) -> list[ColumnElement[bool]]:
+    """The call ``call_id``, if it lies inside this person's visibility."""
+    return [Call.call_id == call_id, *principal.visibility.conditions()]
+
+
+def _not_found(call_id: str) -> NotFound:
+    return NotFound(f"no call {call_id!r}", call_id=call_id)
+
+
 def visible_call(session: Session, principal: Principal, call_id: str) -> Call:
     """The call, if this person may see it; :class:`NotFound` whether it is missing or out of scope."""
-    call = session.scalar(select(Call).where(Call.call_id == call_id, *principal.visibility.conditions()))
+    call = session.scalar(select(Call).where(*_in_scope(principal, call_id)))
     if call is None:
-        raise NotFound(f"no call {call_id!r}", call_id=call_id)
+        raise _not_found(call_id)
     return call
 
 
@@ -230,9 +239,9 @@ def call_detail(session: Session, principal: Principal, call_id: str, *, client:
         .outerjoin(MetricsRow, MetricsRow.call_pk == Call.id)
         .outerjoin(Scorecard, Scorecard.call_pk == Call.id)
         .outerjoin(ClassificationRow, ClassificationRow.call_pk == Call.id)
-        .where(Call.call_id == call_id, *principal.visibility.conditions())).first()
+        .where(*_in_scope(principal, call_id))).first()
     if row is None:
-        raise NotFound(f"no call {call_id!r}", call_id=call_id)
+        raise _not_found(call_id)
     call, language, role_method, role_confidence, role_low_confidence, metrics, card, classification = row
     utterances = tuple(UtteranceView(*u) for u in session.execute(
         select(UtteranceRow.idx, UtteranceRow.role, UtteranceRow.speaker, UtteranceRow.channel, UtteranceRow.start_s,
