@@ -12,7 +12,21 @@ from fastapi.telemetry import TelemetryConfig
 
 from api import problems
 from api.limits import RefuseControlCharacters, UploadSizeLimit
-from api.routes import audio, audit, auth, calls, reports, reviews, search, uploads, users
+from api.routes import (
+    audio,
+    audit,
+    auth,
+    calibration,
+    calls,
+    coaching,
+    disputes,
+    reports,
+    reviews,
+    search,
+    statistics,
+    uploads,
+    users,
+)
 from qa_service import __version__
 from qa_service.services.auth import TokenCache
 from qa_service.services.background import BackgroundWorker
@@ -61,7 +75,8 @@ def create_app(settings: Settings | None = None, *, start_worker: bool | None = 
     problems.install(app)
     app.add_middleware(UploadSizeLimit, settings=settings)
     app.add_middleware(RefuseControlCharacters)  # added last: runs first
-    for module in (auth, calls, audio, reviews, search, uploads, reports, audit, users):
+    for module in (auth, calls, audio, reviews, disputes, calibration, coaching, search, uploads, reports,
+                   statistics, audit, users):
         app.include_router(module.router)
 
     @app.get("/health", tags=["service"], summary="Liveness (no sign-in)")

@@ -25,6 +25,16 @@ class Permission(StrEnum):
     REPORTS_READ = "reports.read"  # centre statistics
     AUDIT_READ = "audit.read"  # the audit log
     USERS_MANAGE = "users.manage"  # add, disable, change users
+    CALLS_RESPOND = "calls.respond"  # an agent acknowledges or disputes their own call's result
+    DISPUTES_READ = "disputes.read"  # list disputes (agents: their own)
+    DISPUTES_RESOLVE = "disputes.resolve"  # accept or reject a dispute
+    CALIBRATION_MANAGE = "calibration.manage"  # send calls to reviewers, read and close the report
+    CALIBRATION_RATE = "calibration.rate"  # score a call blind in a session one was asked to
+    COACHING_READ = "coaching.read"  # coaching sets and their exports
+    COACHING_MANAGE = "coaching.manage"  # make and change coaching sets
+    COMPLIANCE_READ = "compliance.read"  # adherence per item, forbidden-phrase occurrences
+    GRADES_READ = "grades.read"  # agent scorecards, rankings and grades
+    GRADES_MANAGE = "grades.manage"  # configure the grade bands
     SELF = "self"  # one's own account (who am I, log out)
 
 
@@ -38,6 +48,16 @@ GRANTS: dict[Permission, frozenset[UserRole]] = {
     Permission.REPORTS_READ: frozenset({R.ADMIN, R.SUPERVISOR, R.AUDITOR}),
     Permission.AUDIT_READ: frozenset({R.ADMIN, R.AUDITOR}),
     Permission.USERS_MANAGE: frozenset({R.ADMIN}),
+    Permission.CALLS_RESPOND: frozenset({R.AGENT}),
+    Permission.DISPUTES_READ: frozenset({R.ADMIN, R.SUPERVISOR, R.AUDITOR, R.AGENT}),
+    Permission.DISPUTES_RESOLVE: frozenset({R.ADMIN, R.SUPERVISOR}),
+    Permission.CALIBRATION_MANAGE: frozenset({R.ADMIN, R.SUPERVISOR}),
+    Permission.CALIBRATION_RATE: frozenset({R.ADMIN, R.SUPERVISOR, R.TRAINER}),
+    Permission.COACHING_READ: frozenset({R.ADMIN, R.SUPERVISOR, R.TRAINER}),
+    Permission.COACHING_MANAGE: frozenset({R.ADMIN, R.TRAINER}),
+    Permission.COMPLIANCE_READ: frozenset({R.ADMIN, R.SUPERVISOR, R.AUDITOR}),
+    Permission.GRADES_READ: frozenset({R.ADMIN, R.SUPERVISOR, R.AUDITOR}),
+    Permission.GRADES_MANAGE: frozenset({R.ADMIN}),
     Permission.SELF: frozenset(R),
 }
 

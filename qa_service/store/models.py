@@ -349,6 +349,8 @@ class CoachingClip(Base):
     start_s: Mapped[float] = mapped_column(Float)
     end_s: Mapped[float] = mapped_column(Float)
     note: Mapped[str] = mapped_column(Text, default="")
+    example: Mapped[str] = mapped_column(String(8), default="good")  # states.ClipExample
+    title: Mapped[str] = mapped_column(String(200), default="")
 
 
 class AuditEvent(Base):
@@ -363,3 +365,91 @@ class AuditEvent(Base):
     call_pk: Mapped[int | None] = mapped_column(ForeignKey("calls.id"), index=True)
     detail: Mapped[dict[str, Any]] = mapped_column(Json, default=dict)
     client: Mapped[str] = mapped_column(String(64), default="")
+
+
+# --------------------------------------------------------------------------- supervision workflows
+class Acknowledgement(Base):
+    """An agent has read a call's result (the review current then, or the automatic result)."""
+
+    __tablename__ = "acknowledgements"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    call_pk: Mapped[int] = mapped_column(_call_fk(), index=True)
+    review_id: Mapped[int | None] = mapped_column(ForeignKey("reviews.id", ondelete="SET NULL"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Dispute(Base):
+    """An agent contests a call's result; a supervisor accepts it (with a new review: the score
+    changes, the old review is kept as superseded) or rejects it with a reason."""
+
+    __tablename__ = "disputes"
+    __table_args__ = (Index("ix_disputes_state_call", "state", "call_pk"),)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    call_pk: Mapped[int] = mapped_column(_call_fk(), index=True)
+    review_id: Mapped[int | None] = mapped_column(ForeignKey("reviews.id", ondelete="SET NULL"))  # disputed
+    raised_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    reason: Mapped[str] = mapped_column(Text)
+    items: Mapped[list[str]] = mapped_column(Json, default=list)  # the items the agent contests
+    score_before: Mapped[float | None] = mapped_column(Float)
+    state: Mapped[str] = mapped_column(String(16), default="open")  # states.DisputeState
+    resolved_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    resolution: Mapped[str] = mapped_column(Text, default="")
+    resolution_review_id: Mapped[int | None] = mapped_column(ForeignKey("reviews.id", ondelete="SET NULL"))
+    score_after: Mapped[float | None] = mapped_column(Float)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class CalibrationSession(Base):
+    """One call or a set sent to several reviewers who score blind."""
+
+    __tablename__ = "calibration_sessions"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(128))
+    created_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    state: Mapped[str] = mapped_column(String(16), default="open")  # states.CalibrationState
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class CalibrationCall(Base):
+    __tablename__ = "calibration_calls"
+    session_id: Mapped[int] = mapped_column(ForeignKey("calibration_sessions.id", ondelete="CASCADE"),
+                                            primary_key=True)
+    call_pk: Mapped[int] = mapped_column(_call_fk(), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class CalibrationReviewer(Base):
+    __tablename__ = "calibration_reviewers"
+    session_id: Mapped[int] = mapped_column(ForeignKey("calibration_sessions.id", ondelete="CASCADE"),
+                                            primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+
+
+class CalibrationRating(Base):
+    """One reviewer's blind verdict on one item of one call (``item_id`` ``""``: the score)."""
+
+    __tablename__ = "calibration_ratings"
+    session_id: Mapped[int] = mapped_column(ForeignKey("calibration_sessions.id", ondelete="CASCADE"),
+                                            primary_key=True)
+    call_pk: Mapped[int] = mapped_column(_call_fk(), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    item_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    outcome: Mapped[str] = mapped_column(String(16))
+    score: Mapped[float | None] = mapped_column(Float)  # the reviewer's score of the call (whole-call row)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class GradeBand(Base):
+    """An agent grade (座席员等级) and what it takes; bands are tried best first (``rank`` ascending)."""
+
+    __tablename__ = "grade_bands"
+    grade: Mapped[str] = mapped_column(String(32), primary_key=True)
+    rank: Mapped[int] = mapped_column(Integer, unique=True)
+    min_quality: Mapped[float] = mapped_column(Float, default=0.0)
+    min_calls: Mapped[int] = mapped_column(Integer, default=0)
+    max_complaint_rate: Mapped[float] = mapped_column(Float, default=1.0)
+    max_disputes_upheld: Mapped[int | None] = mapped_column(Integer)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

@@ -55,6 +55,22 @@ class ReviewStatus(StrEnum):
     SUPERSEDED = "superseded"  # a later review of the same call replaced it
 
 
+class DisputeState(StrEnum):
+    OPEN = "open"  # raised by the agent, waiting for a supervisor
+    ACCEPTED = "accepted"  # upheld: a new review changed the result
+    REJECTED = "rejected"  # the result stands (with the supervisor's reason)
+
+
+class CalibrationState(StrEnum):
+    OPEN = "open"  # reviewers are scoring; no one sees the others' verdicts
+    CLOSED = "closed"  # the report is final; no more ratings
+
+
+class ClipExample(StrEnum):
+    GOOD = "good"  # how to do it
+    BAD = "bad"  # how not to
+
+
 class FlagReason(StrEnum):
     LOW_SCORE = "low_score"
     CRITICAL_FAILED = "critical_failed"
@@ -79,3 +95,9 @@ class AuditAction(StrEnum):
     UPLOAD = "upload"
     USER_CHANGE = "user_change"  # added, disabled, password or role changed
     AUDIT_READ = "audit_read"
+    ACKNOWLEDGE = "acknowledge"  # an agent acknowledged a call's result
+    DISPUTE = "dispute"  # an agent disputed it
+    DISPUTE_RESOLVE = "dispute_resolve"  # a supervisor accepted or rejected a dispute
+    CALIBRATION = "calibration"  # a calibration session made, rated or closed
+    COACHING = "coaching"  # a coaching set or clip changed
+    GRADES_CHANGE = "grades_change"  # the admin changed the grade bands

@@ -41,9 +41,43 @@ EXPECTED: dict[tuple[str, str], frozenset[UserRole] | None] = {
     ("GET", "/users"): frozenset({A}),
     ("POST", "/users"): frozenset({A}),
     ("PATCH", "/users/{username}"): frozenset({A}),
+    # disputes
+    ("POST", "/calls/{call_id}/acknowledgement"): frozenset({G}),
+    ("POST", "/calls/{call_id}/disputes"): frozenset({G}),
+    ("GET", "/disputes"): frozenset({A, S, U, G}),
+    ("GET", "/disputes/{dispute_id}"): frozenset({A, S, U, G}),
+    ("POST", "/disputes/{dispute_id}/resolution"): frozenset({A, S}),
+    # calibration
+    ("POST", "/calibration/sessions"): frozenset({A, S}),
+    ("GET", "/calibration/sessions"): frozenset({A, S, T}),
+    ("GET", "/calibration/sessions/{session_id}/task"): frozenset({A, S, T}),
+    ("PUT", "/calibration/sessions/{session_id}/calls/{call_id}/rating"): frozenset({A, S, T}),
+    ("POST", "/calibration/sessions/{session_id}/close"): frozenset({A, S}),
+    ("GET", "/calibration/sessions/{session_id}/report"): frozenset({A, S, T}),
+    # coaching
+    ("GET", "/coaching/sets"): frozenset({A, S, T}),
+    ("POST", "/coaching/sets"): frozenset({A, T}),
+    ("GET", "/coaching/sets/{set_id}"): frozenset({A, S, T}),
+    ("POST", "/coaching/sets/{set_id}/clips"): frozenset({A, T}),
+    ("PATCH", "/coaching/sets/{set_id}/clips/{clip_id}"): frozenset({A, T}),
+    ("DELETE", "/coaching/sets/{set_id}/clips/{clip_id}"): frozenset({A, T}),
+    ("PUT", "/coaching/sets/{set_id}/order"): frozenset({A, T}),
+    ("GET", "/coaching/sets/{set_id}/export"): frozenset({A, S, T}),
+    # statistics, compliance, grading
+    ("GET", "/stats/centre"): frozenset({A, S, U}),
+    ("GET", "/stats/centre.csv"): frozenset({A, S, U}),
+    ("GET", "/compliance/adherence"): frozenset({A, S, U}),
+    ("GET", "/compliance/adherence.csv"): frozenset({A, S, U}),
+    ("GET", "/compliance/forbidden-phrases"): frozenset({A, S, U}),
+    ("GET", "/compliance/forbidden-phrases.csv"): frozenset({A, S, U}),
+    ("GET", "/grades"): frozenset({A, S, U}),
+    ("GET", "/grades.csv"): frozenset({A, S, U}),
+    ("GET", "/grades/bands"): frozenset({A, S, U}),
+    ("PUT", "/grades/bands"): frozenset({A}),
 }
 #: Values for path parameters (in every role's scope: all roles see call A-1).
-PATH_VALUES = {"call_id": "A-1", "username": "sup_b"}
+PATH_VALUES = {"call_id": "A-1", "username": "sup_b", "dispute_id": "1", "session_id": "1", "set_id": "1",
+               "clip_id": "1"}
 QUERY_VALUES: dict[tuple[str, str], dict[str, str]] = {("GET", "/search"): {"q": "服务"}}
 
 
