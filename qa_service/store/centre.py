@@ -91,7 +91,8 @@ def tally(session: Session, scope: Scope, group: GroupBy, *, agent_id: str | Non
     worked = {"agent_days": (Call.local_date,), "agent_shifts": (Call.local_date, Call.shift),
               "agent_months": (group_expression(GroupBy.MONTH, month_periods).label("m"),)}
     for name, extra in worked.items():
-        inner = select(g, Call.agent_id, *extra).select_from(Call).where(*cond, Call.agent_id.is_not(None)).distinct().subquery()
+        inner = (select(g, Call.agent_id, *extra).select_from(Call).where(*cond, Call.agent_id.is_not(None))
+                 .distinct().subquery())
         for key, n in session.execute(select(inner.c.g, func.count()).group_by(inner.c.g)):
             setattr(out[str(key)], name, int(n))
 
@@ -106,7 +107,8 @@ def tally(session: Session, scope: Scope, group: GroupBy, *, agent_id: str | Non
             per = t.outcomes.setdefault(str(campaign), {})
             per[str(label)] = per.get(str(label), 0) + int(n)
 
-    scores = select(g, func.count(), func.sum(Scorecard.final_score)).select_from(Call).join(Scorecard, Scorecard.call_pk == Call.id)
+    scores = (select(g, func.count(), func.sum(Scorecard.final_score)).select_from(Call)
+              .join(Scorecard, Scorecard.call_pk == Call.id))
     for key, n, total in session.execute(_grouped(scores.where(*cond), group)):
         out[str(key)].scored, out[str(key)].score_sum = int(n), float(total or 0.0)
 
@@ -142,8 +144,8 @@ def _monitored(session: Session, scope: Scope, group: GroupBy, periods: list[tup
     else:
         g = group_expression(group, [])
     g = g.label("g")
-    stmt = _grouped(select(g, func.count(distinct(AuditEvent.call_pk))).select_from(AuditEvent).join(Call, Call.id == AuditEvent.call_pk)
-                    .where(*cond), group)
+    stmt = _grouped(select(g, func.count(distinct(AuditEvent.call_pk))).select_from(AuditEvent)
+                    .join(Call, Call.id == AuditEvent.call_pk).where(*cond), group)
     return [(str(k), int(n)) for k, n in session.execute(stmt) if str(k) != UNKNOWN or group not in PERIODS]
 
 

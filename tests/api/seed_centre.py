@@ -26,8 +26,8 @@ from qa_service.domain import (
     Evidence,
     Finding,
     LabelScore,
-    Outcome,
     OutboundOutcome,
+    Outcome,
     RubricResult,
 )
 from qa_service.flags import FlagRules, flags_for
