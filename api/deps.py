@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Request
 from fastapi.security import OAuth2PasswordBearer
 from starlette.concurrency import run_in_threadpool
 
@@ -81,3 +81,7 @@ class Require:
 Context = Annotated[ServiceContext, Depends(get_context)]
 Client = Annotated[str, Depends(client_of)]
 Tokens = Annotated[auth.TokenCache, Depends(token_cache)]
+
+#: A row id in a path: a positive 64-bit integer (larger ones are refused with 422, not sent to the database).
+MAX_ROW_ID = 2**63 - 1
+RowId = Annotated[int, Path(ge=1, le=MAX_ROW_ID)]

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel, Field
 
-from api.deps import Client, Context, Require
+from api.deps import Client, Context, Require, RowId
 from qa_service.services import calibration
 from qa_service.services.access import Permission, Principal
 from qa_service.services.calibration import CalibrationReport, SessionView, Task
@@ -45,27 +45,27 @@ def list_sessions(principal: Rater, ctx: Context) -> list[SessionView]:
 
 @router.get("/calibration/sessions/{session_id}/task", response_model=Task,
             summary="Your calls to rate in a session (no one else's verdicts)")
-def task(session_id: int, principal: Rater, ctx: Context) -> Task:
+def task(session_id: RowId, principal: Rater, ctx: Context) -> Task:
     with ctx.session() as session:
         return calibration.task(session, principal, session_id)
 
 
 @router.put("/calibration/sessions/{session_id}/calls/{call_id}/rating", response_model=Task,
             summary="Your verdict on every item of a call, and your score")
-def rate(session_id: int, call_id: str, body: RatingIn, principal: Rater, ctx: Context, client: Client) -> Task:
+def rate(session_id: RowId, call_id: str, body: RatingIn, principal: Rater, ctx: Context, client: Client) -> Task:
     with ctx.session() as session:
         return calibration.rate(session, principal, session_id, call_id, body.verdicts, body.score, client=client)
 
 
 @router.post("/calibration/sessions/{session_id}/close", response_model=SessionView,
              summary="Close the session (the report becomes final and open to its reviewers)")
-def close(session_id: int, principal: Manager, ctx: Context, client: Client) -> SessionView:
+def close(session_id: RowId, principal: Manager, ctx: Context, client: Client) -> SessionView:
     with ctx.session() as session:
         return calibration.close(session, principal, session_id, client=client)
 
 
 @router.get("/calibration/sessions/{session_id}/report", response_model=CalibrationReport,
             summary="Agreement per item (percent, Fleiss' kappa); each reviewer's and the machine's distance")
-def report(session_id: int, principal: Rater, ctx: Context) -> CalibrationReport:
+def report(session_id: RowId, principal: Rater, ctx: Context) -> CalibrationReport:
     with ctx.session() as session:
         return calibration.report(session, principal, session_id)

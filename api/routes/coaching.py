@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
-from api.deps import Client, Context, Require
+from api.deps import MAX_ROW_ID, Client, Context, Require, RowId
 from qa_service.services import coaching, coaching_export
 from qa_service.services.access import Permission, Principal
 from qa_service.services.coaching import ClipInput, SetSummary, SetView
@@ -40,8 +40,11 @@ class ClipPatch(BaseModel):
     note: str | None = Field(default=None, max_length=10_000)
 
 
+ClipId = Annotated[int, Field(ge=1, le=MAX_ROW_ID)]
+
+
 class OrderIn(BaseModel):
-    clip_ids: list[int] = Field(max_length=1000, description="Every clip of the set, in the new order")
+    clip_ids: list[ClipId] = Field(max_length=1000, description="Every clip of the set, in the new order")
 
 
 @router.get("/coaching/sets", response_model=list[SetSummary], summary="Coaching sets of your teams")
@@ -57,14 +60,14 @@ def create(body: SetIn, principal: Manager, ctx: Context, client: Client) -> Set
 
 
 @router.get("/coaching/sets/{set_id}", response_model=SetView, summary="A coaching set and its clips, in order")
-def one(set_id: int, principal: Reader, ctx: Context) -> SetView:
+def one(set_id: RowId, principal: Reader, ctx: Context) -> SetView:
     with ctx.session() as session:
         return coaching.set_view(session, principal, set_id)
 
 
 @router.post("/coaching/sets/{set_id}/clips", response_model=SetView, status_code=201,
              summary="Add a clip (call + time range) at the end of the set")
-def add_clip(set_id: int, body: ClipIn, principal: Manager, ctx: Context, client: Client) -> SetView:
+def add_clip(set_id: RowId, body: ClipIn, principal: Manager, ctx: Context, client: Client) -> SetView:
     clip = ClipInput(body.call_id, body.start_s, body.end_s, body.example, body.title, body.note)
     with ctx.session() as session:
         return coaching.add_clip(session, principal, set_id, clip, client=client)
@@ -72,7 +75,7 @@ def add_clip(set_id: int, body: ClipIn, principal: Manager, ctx: Context, client
 
 @router.patch("/coaching/sets/{set_id}/clips/{clip_id}", response_model=SetView,
               summary="Change a clip's example tag, title or note")
-def update_clip(set_id: int, clip_id: int, body: ClipPatch, principal: Manager, ctx: Context,
+def update_clip(set_id: RowId, clip_id: RowId, body: ClipPatch, principal: Manager, ctx: Context,
                 client: Client) -> SetView:
     with ctx.session() as session:
         return coaching.update_clip(session, principal, set_id, clip_id, example=body.example, title=body.title,
@@ -80,13 +83,13 @@ def update_clip(set_id: int, clip_id: int, body: ClipPatch, principal: Manager, 
 
 
 @router.delete("/coaching/sets/{set_id}/clips/{clip_id}", response_model=SetView, summary="Remove a clip")
-def remove_clip(set_id: int, clip_id: int, principal: Manager, ctx: Context, client: Client) -> SetView:
+def remove_clip(set_id: RowId, clip_id: RowId, principal: Manager, ctx: Context, client: Client) -> SetView:
     with ctx.session() as session:
         return coaching.remove_clip(session, principal, set_id, clip_id, client=client)
 
 
 @router.put("/coaching/sets/{set_id}/order", response_model=SetView, summary="Reorder the clips")
-def reorder(set_id: int, body: OrderIn, principal: Manager, ctx: Context, client: Client) -> SetView:
+def reorder(set_id: RowId, body: OrderIn, principal: Manager, ctx: Context, client: Client) -> SetView:
     with ctx.session() as session:
         return coaching.reorder(session, principal, set_id, tuple(body.clip_ids), client=client)
 
@@ -94,7 +97,7 @@ def reorder(set_id: int, body: OrderIn, principal: Manager, ctx: Context, client
 @router.get("/coaching/sets/{set_id}/export", response_class=Response,
             responses={200: {"content": {"application/zip": {}}}},
             summary="The set as a zip: clips (PII bleeped), transcripts, index.html and index.csv")
-def export(set_id: int, principal: Reader, ctx: Context, client: Client) -> Response:
+def export(set_id: RowId, principal: Reader, ctx: Context, client: Client) -> Response:
     with ctx.session() as session:
         out = coaching_export.export_set(ctx, session, principal, set_id, client=client)
     return Response(out.data, media_type="application/zip",

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, Field
 
-from api.deps import Client, Context, Require
+from api.deps import Client, Context, Require, RowId
 from api.routes.reviews import ReviewIn
 from qa_service.services import disputes
 from qa_service.services.access import Permission, Principal
@@ -55,7 +55,7 @@ def list_disputes(principal: Annotated[Principal, Depends(Require(Permission.DIS
 
 
 @router.get("/disputes/{dispute_id}", response_model=DisputeView, summary="One dispute")
-def one(dispute_id: int, principal: Annotated[Principal, Depends(Require(Permission.DISPUTES_READ))],
+def one(dispute_id: RowId, principal: Annotated[Principal, Depends(Require(Permission.DISPUTES_READ))],
         ctx: Context) -> DisputeView:
     with ctx.session() as session:
         return disputes.dispute(session, principal, dispute_id)
@@ -63,7 +63,7 @@ def one(dispute_id: int, principal: Annotated[Principal, Depends(Require(Permiss
 
 @router.post("/disputes/{dispute_id}/resolution", response_model=DisputeView,
              summary="Supervisor: accept (with the corrected review) or reject (with a reason)")
-def resolve(dispute_id: int, body: ResolutionIn,
+def resolve(dispute_id: RowId, body: ResolutionIn,
             principal: Annotated[Principal, Depends(Require(Permission.DISPUTES_RESOLVE))], ctx: Context,
             client: Client) -> DisputeView:
     with ctx.session() as session:

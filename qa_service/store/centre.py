@@ -15,6 +15,7 @@ from sqlalchemy import ColumnElement, and_, case, distinct, func, literal_column
 from sqlalchemy.orm import Session
 
 from qa_service.domain import Campaign, Direction
+from qa_service.errors import InvalidRequest
 from qa_service.store.models import AuditEvent, Call, CallLabel, Scorecard
 from qa_service.store.periods import PERIODS, UNKNOWN, GroupBy, group_expression, periods_between
 from qa_service.store.states import AuditAction, LabelKind
@@ -55,12 +56,33 @@ def _grouped(stmt: Any, group: GroupBy, *others: Any) -> Any:
     return stmt.group_by(*keys) if keys else stmt
 
 
+#: Most periods one request may group by (a CASE branch each): ~2.7 years of days.
+MAX_PERIODS = 1000
+
+
 def data_days(session: Session, scope: Scope) -> tuple[date, date] | None:
+    """The days the figures can fall on: from the first call in scope to the last call or today (listens
+    of older calls happen later), never outside the scope's own bounds."""
     lo, hi = session.execute(select(func.min(Call.local_date), func.max(Call.local_date))
                              .where(*scope.conditions())).one()
     if lo is None or hi is None:
         return None
-    return (scope.start or lo, scope.end or hi)
+    today = datetime.now(ZoneInfo(scope.tz)).date()
+    last = max(hi, today)
+    if scope.end is not None:
+        last = min(last, scope.end)
+    return lo, max(lo, last)
+
+
+def _periods(group: GroupBy, days: tuple[date, date] | None) -> list[tuple[str, date, date]]:
+    if days is None:
+        return []
+    periods = periods_between(group, *days)
+    if len(periods) > MAX_PERIODS:
+        raise InvalidRequest(f"{len(periods)} {group.value}s from {days[0]} to {days[1]}: at most {MAX_PERIODS} "
+                             "periods per request (group by a longer period or ask for a shorter range)",
+                             field="group_by")
+    return periods
 
 
 def _instant(day: date, tz: str) -> datetime:
@@ -70,7 +92,7 @@ def _instant(day: date, tz: str) -> datetime:
 def tally(session: Session, scope: Scope, group: GroupBy, *, agent_id: str | None = None) -> dict[str, GroupTally]:
     """Every group's counts over ``scope`` (calls by their local day; listens by when they happened)."""
     days = data_days(session, scope)
-    periods = periods_between(group, *days) if days and group in PERIODS else []
+    periods = _periods(group, days) if group in PERIODS else []
     g = group_expression(group, periods).label("g")
     cond = [*scope.conditions(), *([Call.agent_id == agent_id] if agent_id is not None else [])]
     out: dict[str, GroupTally] = defaultdict(GroupTally)
@@ -87,7 +109,7 @@ def tally(session: Session, scope: Scope, group: GroupBy, *, agent_id: str | Non
         t.timed_calls, t.talk_s, t.customers = int(timed), float(talk or 0.0), int(customers)
         t.campaigns = {c.value: int(v or 0) for c, v in zip(Campaign, campaigns, strict=True)}
 
-    month_periods = periods_between(GroupBy.MONTH, *days) if days else []
+    month_periods = _periods(GroupBy.MONTH, days)
     worked = {"agent_days": (Call.local_date,), "agent_shifts": (Call.local_date, Call.shift),
               "agent_months": (group_expression(GroupBy.MONTH, month_periods).label("m"),)}
     for name, extra in worked.items():
