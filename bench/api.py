@@ -1,5 +1,6 @@
-"""The supervisor API at scale on PostgreSQL: queue, call detail, search and audio Range requests
-under concurrent clients, through HTTP against ``qa-service serve``.
+"""The supervisor API at scale on PostgreSQL: queue, call detail, search, audio Range requests,
+centre statistics and compliance audits under concurrent clients, through HTTP against
+``qa-service serve``.
 
     .venv/bin/python bench/api.py [--calls 100000] [--utterances 70] [--clients 8] [--rounds 25]
                                   [--server-workers N] [--url URL] [--data-dir DIR] [--keep]
@@ -15,7 +16,10 @@ Seeding (skipped when ``--url`` already holds calls; the audio store is ``--data
   rows have exactly the shape the store writes) with their own call id, agent, team (20 teams,
   400 agents) and start time (90 days); each has ``--utterances`` utterance rows of its own text
   (``bench/corpus.py``: 70 % Mandarin, stock call-centre sentences and a Zipf tail), so search
-  meets a realistic index. The GIN index is built after the load, then ``ANALYZE``.
+  meets a realistic index. One template in five is an outbound call (marketing or return visit,
+  with an outcome); copies get one of :data:`CUSTOMERS` customers and their local day and shift;
+  :data:`LISTENS` listens are written to the audit log (monitored calls). The GIN index is built
+  after the load, then ``ANALYZE``.
 
 Then ``qa-service serve --workers N`` runs on a free port (``--server-workers``, default one API
 process per CPU; no embedded worker, no access log), and ``--clients`` client processes
@@ -23,7 +27,8 @@ process per CPU; no embedded worker, no access log), and ``--clients`` client pr
 supervisor without PII access — so audio comes bleeped —, an agent), send ``--rounds`` rounds of
 the request mix below. Audio is warmed first (each call's bleeped rendering is cached on first
 listen; that cold time is printed apart). It prints p50/p95/p99/max per request kind and per case,
-and the targets: queue and detail p95 < 50 ms, search p95 < 200 ms. Any non-2xx answer fails the run.
+and the targets: queue and detail p95 < 50 ms, search p95 < 200 ms, statistics (centre, grades) and
+compliance p95 < 300 ms. Any non-2xx answer fails the run.
 """
 
 from __future__ import annotations
@@ -52,11 +57,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.corpus import AGENTS, DAYS, EN_VOCAB, T0, TEAMS, ZH_VOCAB, copy_rows, esc, sentence
 from bench.load import Load, Send, percentile, run_clients, summary
 from qa_service.analysis import Assessment
+from qa_service.classifiers.heads import CAMPAIGN_OUTCOMES
 from qa_service.domain import (
     BusinessType,
     CallMetadata,
     CallMetrics,
     CallTranscript,
+    Campaign,
     Classification,
     ContactReason,
     Direction,
@@ -77,6 +84,7 @@ from qa_service.services.context import ServiceContext
 from qa_service.services.users import NewUser, add_user
 from qa_service.settings import Settings
 from qa_service.store import calls, results
+from qa_service.store.calls import local_day_and_shift
 from qa_service.store.db import dispose_engines, get_engine
 from qa_service.store.migrate import upgrade
 from qa_service.store.models import Base
@@ -91,6 +99,10 @@ PASSWORD = "bench-password-123"
 SUP_TEAM = TEAMS[3]
 AGENT = AGENTS[43]  # in team 43 % 20 == 3
 #: Tables copied row for row from a template call (all keyed by ``call_pk``).
+#: Templates that are outbound calls (so one copy in five is), by programme.
+OUTBOUND_TEMPLATES = {n: (Campaign.MARKETING, Campaign.RETURN_VISIT)[n % 2] for n in range(12, TEMPLATES + 1, 5)}
+CUSTOMERS = 30_000
+LISTENS = 5_000
 COPIED = ("transcripts", "call_metrics", "scorecards", "findings", "classifications", "call_labels", "call_flags")
 ITEMS = ("greeting", "verification", "needs_check", "closing", "forbidden_phrases", "disclosure")
 
@@ -112,13 +124,14 @@ def _template_transcript(rng: random.Random, per_call: int, zh: bool) -> CallTra
                           diarization_method="channels")
 
 
-def _template_assessment(rng: random.Random, t: CallTranscript) -> Assessment:
+def _template_assessment(rng: random.Random, t: CallTranscript, campaign: Campaign | None) -> Assessment:
     findings = []
     for position, item in enumerate(ITEMS):
         outcome = rng.choices([Outcome.PASS, Outcome.FAIL, Outcome.NEEDS_REVIEW], weights=[7, 2, 1])[0]
         weight = 20.0 if item == "verification" else 10.0
         u = t.utterances[min(position * 3, len(t.utterances) - 1)]
-        findings.append(Finding(item, "required_phrase", outcome, weight,
+        kind = "forbidden_phrase" if item == "forbidden_phrases" else "required_phrase"
+        findings.append(Finding(item, kind, outcome, weight,
                                 {Outcome.PASS: weight, Outcome.NEEDS_REVIEW: weight / 2}.get(outcome, 0.0),
                                 critical=item == "verification",
                                 evidence=(Evidence(position * 3, u.text, u.text[:4], u.start, u.end, 0.7),),
@@ -131,9 +144,11 @@ def _template_assessment(rng: random.Random, t: CallTranscript) -> Assessment:
     reason = rng.choices(list(ContactReason), weights=[6, 2, 1, 1])[0]
     business = rng.choice(list(BusinessType))
     escalation = rng.random() < 0.15
+    result = rng.choice(CAMPAIGN_OUTCOMES[campaign]) if campaign is not None else None
     classification = Classification((reason,), (LabelScore(reason.value, 0.8),), business,
                                     (LabelScore(business.value, 0.7),), escalation_risk=escalation,
-                                    escalation_score=0.8 if escalation else 0.1)
+                                    escalation_score=0.8 if escalation else 0.1, outcome=result,
+                                    outcome_score=0.8 if result else None)
     gaps = tuple(Interval(a.end, b.start) for a, b in zip(t.utterances, t.utterances[1:], strict=False)
                  if b.start - a.end > 0.5)
     metrics = CallMetrics(t.duration, t.duration * 0.4, t.duration * 0.35, 1.14, gaps, sum(g.duration for g in gaps),
@@ -194,9 +209,11 @@ def _store_templates(ctx: ServiceContext, rng: random.Random, per_call: int, wor
                 w.writeframes(np.full(800, n, "<i2").tobytes())
         stored = ctx.audio_store.put_file(audio)
         t = _template_transcript(rng, per_call, zh=rng.random() < 0.7)
-        a = _template_assessment(rng, t)
-        meta = CallMetadata(f"call-{n:07d}", Direction.INBOUND, t.language, where.agent, where.team,
-                            started_at=where.started_at, agent_channel=0)
+        campaign = OUTBOUND_TEMPLATES.get(n)
+        a = _template_assessment(rng, t, campaign)
+        meta = CallMetadata(f"call-{n:07d}", Direction.OUTBOUND if campaign else Direction.INBOUND, t.language,
+                            where.agent, where.team, campaign=campaign, started_at=where.started_at,
+                            agent_channel=0)
         with ctx.session() as session:
             calls.add_audio(session, stored, "wav")
             call = calls.add_call(session, meta, stored.sha256, source_name=f"t{n}.wav", batch_id=None,
@@ -224,22 +241,24 @@ def _copy_calls(settings: Settings, rng: random.Random, n_calls: int, per_call: 
         with conn.cursor() as cur:
             cur.execute("DROP INDEX IF EXISTS ix_utterances_search_doc_tsv")
             cur.execute("CREATE TEMP TABLE bench_calls (id bigint, call_id text, sha text, agent text, team text, "
-                        "started_at timestamptz, local_date date, template bigint)")
+                        "started_at timestamptz, local_date date, template bigint, customer text, shift text)")
             cur.execute("SELECT min(id) FROM calls")
             first = cur.fetchone()[0]
 
         def call_rows() -> Iterator[str]:
             for n in range(TEMPLATES + 1, n_calls + 1):
                 where = _placement(rng, n)
+                day, shift = local_day_and_shift(where.started_at, settings.timezone, settings.shifts)
                 yield (f"{first + n - 1}\tcall-{n:07d}\t{n:064x}\t{where.agent}\t{where.team}\t"
-                       f"{where.started_at.isoformat()}\t{where.started_at.date().isoformat()}\t"
-                       f"{first + (n % TEMPLATES)}\n")
+                       f"{where.started_at.isoformat()}\t{day}\t{first + (n % TEMPLATES)}\t"
+                       f"{rng.randrange(CUSTOMERS):064x}\t{shift or ''}\n")
 
         copy_rows(conn, "COPY bench_calls FROM STDIN", call_rows())
         cols = _columns("calls")
         own = {"id": "b.id", "call_id": "b.call_id", "audio_sha256": "b.sha", "agent_id": "b.agent",
                "team": "b.team", "started_at": "b.started_at", "local_date": "b.local_date",
-               "source_name": "b.call_id || '.wav'", "customer_ref_hash": "NULL"}
+               "source_name": "b.call_id || '.wav'", "customer_ref_hash": "b.customer",
+               "shift": "NULLIF(b.shift, '')"}
         with conn.cursor() as cur:
             cur.execute("INSERT INTO audio_blobs (sha256, size_bytes, extension, created_at) "
                         "SELECT sha, 1, '.wav', now() FROM bench_calls")
@@ -267,6 +286,12 @@ def _copy_calls(settings: Settings, rng: random.Random, n_calls: int, per_call: 
                         "FROM STDIN", utterance_rows())
         with conn.cursor() as cur:
             cur.execute("SELECT setval(pg_get_serial_sequence('calls', 'id'), (SELECT max(id) FROM calls))")
+            # listens (monitored calls) spread over the 90 days, by the team supervisor and the admin
+            cur.execute("INSERT INTO audit_log (at, user_id, action, call_pk, detail, client) "
+                        "SELECT %s::timestamptz + random() * interval '90 days', u.id, 'listen', c.id, '{}'::jsonb, "
+                        "'bench' FROM (SELECT id FROM calls ORDER BY random() LIMIT %s) c "
+                        "CROSS JOIN (SELECT id FROM users WHERE username = 'bench_admin') u",
+                        (T0.isoformat(), LISTENS))
             cur.execute("SET maintenance_work_mem = '1GB'")
             cur.execute("CREATE INDEX ix_utterances_search_doc_tsv ON utterances "
                         "USING gin (to_tsvector('simple'::regconfig, search_doc))")
@@ -291,7 +316,7 @@ def seed(settings: Settings, n_calls: int, per_call: int) -> None:
 # --------------------------------------------------------------------------- requests
 @dataclass(frozen=True)
 class Case:
-    kind: str  # queue, detail, search, audio
+    kind: str  # queue, detail, search, audio, stats, compliance
     name: str
     user: str
     path: str
@@ -337,6 +362,30 @@ def cases(rng: random.Random, n_calls: int) -> list[Case]:
             ("en absent (supervisor)", "bench_sup", {"q": "balance thank"}),
             ("zh common, page 5 (admin)", "bench_admin", {"q": "请稍等", "offset": 80})):
         add("search", name, user, "/search", params)
+    month = {"start": (T0 + timedelta(days=DAYS - 30)).date().isoformat(),
+             "end": (T0 + timedelta(days=DAYS - 1)).date().isoformat()}
+    week = {"start": last_week, "end": month["end"]}
+    quarter = {"start": T0.date().isoformat(), "end": month["end"]}
+    for name, user, path, params in (
+            ("centre by day, 30 days (admin)", "bench_admin", "/stats/centre", {**month, "group_by": "day"}),
+            ("centre by team, 30 days (admin)", "bench_admin", "/stats/centre", {**month, "group_by": "team"}),
+            ("centre by agent, team, 30 days (supervisor)", "bench_sup", "/stats/centre",
+             {**month, "group_by": "agent"}),
+            ("centre by month, 90 days (admin)", "bench_admin", "/stats/centre", {**quarter, "group_by": "month"}),
+            ("centre CSV by week, 30 days (admin)", "bench_admin", "/stats/centre.csv", {**month, "group_by": "week"}),
+            ("grades, 30 days (admin)", "bench_admin", "/grades", month)):
+        add("stats", name, user, path, params)
+    for name, user, path, params in (
+            ("adherence by team, 30 days (admin)", "bench_admin", "/compliance/adherence",
+             {**month, "group_by": "team"}),
+            ("adherence by agent, team, 30 days (supervisor)", "bench_sup", "/compliance/adherence",
+             {**month, "group_by": "agent"}),
+            ("adherence by week, 90 days (admin)", "bench_admin", "/compliance/adherence",
+             {**quarter, "group_by": "week"}),
+            ("forbidden phrases, last week (admin)", "bench_admin", "/compliance/forbidden-phrases", week),
+            ("forbidden phrases CSV, team, 30 days (supervisor)", "bench_sup", "/compliance/forbidden-phrases.csv",
+             month)):
+        add("compliance", name, user, path, params)
     size = AUDIO_SECONDS * AUDIO_RATE * 4 + 44
     for k in range(AUDIO_CALLS):
         start = rng.randrange(0, size - 65536)
@@ -429,7 +478,8 @@ def report(mix: list[Case], times: dict[str, list[float]]) -> bool:
         print(f"{case.kind + ': ' + case.name:48s} {summary(times[case.name])}")
     ok = True
     print(f"\n{'kind':10s} {'n':>6s} {'p50 ms':>8s} {'p95 ms':>8s} {'p99 ms':>8s} {'max ms':>8s}  target")
-    targets: dict[str, float | None] = {"queue": 50.0, "detail": 50.0, "search": 200.0, "audio": None}
+    targets: dict[str, float | None] = {"queue": 50.0, "detail": 50.0, "search": 200.0, "audio": None,
+                                        "stats": 300.0, "compliance": 300.0}
     for kind, target in targets.items():
         v = [x for c in mix if c.kind == kind for x in times[c.name]]
         p95 = percentile(v, 0.95)

@@ -71,3 +71,23 @@ def token_of(client: TestClient) -> Callable[[str], dict[str, str]]:
         return cache[username]
 
     return headers
+
+
+@pytest.fixture
+def centre(api_settings: Settings, tmp_path: Path) -> Settings:
+    """The API's settings with the varied statistics data set (tests/api/seed_centre.py) added."""
+    from seed_centre import seed_centre
+
+    seed_centre(ServiceContext(api_settings), tmp_path / "centre_audio")
+    return api_settings
+
+
+@pytest.fixture
+def sql(centre: Settings) -> Callable[..., list[tuple[object, ...]]]:
+    """Plain SQL on the test database, for recounting what the API reports."""
+
+    def run(query: str, **params: object) -> list[tuple[object, ...]]:
+        with get_engine(centre).connect() as conn:
+            return [tuple(r) for r in conn.execute(text(query), params)]
+
+    return run

@@ -6,62 +6,46 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from seed_centre import seed_centre
-from sqlalchemy import text
-
-from qa_service.services.context import ServiceContext
-from qa_service.settings import Settings
-from qa_service.store.db import get_engine
 
 Tokens = Callable[[str], dict[str, str]]
+Sql = Callable[..., list[tuple[Any, ...]]]
 PERIOD = {"start": "2026-12-01", "end": "2026-12-10"}
 
 
-@pytest.fixture
-def centre(api_settings: Settings, tmp_path: Path) -> Settings:
-    seed_centre(ServiceContext(api_settings), tmp_path / "centre_audio")
-    return api_settings
 
-
-def _sql(settings: Settings, query: str, **params: Any) -> list[tuple[Any, ...]]:
-    with get_engine(settings).connect() as conn:
-        return [tuple(r) for r in conn.execute(text(query), params)]
-
-
-def _recount_by(settings: Settings, column: str) -> dict[str, dict[str, Any]]:
+def _recount_by(sql: Sql, column: str) -> dict[str, dict[str, Any]]:
     """The figures of each group, counted here in plain SQL from the tables (not through the service)."""
     where = "c.local_date BETWEEN :start AND :end"
     out: dict[str, dict[str, Any]] = {}
-    for key, n, inbound, agents, talk in _sql(settings, f"""
+    for key, n, inbound, agents, talk in sql(f"""
             SELECT {column}, COUNT(*), SUM(CASE WHEN c.direction = 'inbound' THEN 1 ELSE 0 END),
                    COUNT(DISTINCT c.agent_id), AVG(c.duration_s)
             FROM calls c WHERE {where} GROUP BY {column}""", **PERIOD):
         out[str(key)] = {"calls": n, "inbound": inbound, "agents": agents, "avg_talk_s": float(talk)}
-    for key, n in _sql(settings, f"""
+    for key, n in sql(f"""
             SELECT g, COUNT(*) FROM (SELECT DISTINCT {column} AS g, c.agent_id, c.local_date FROM calls c
             WHERE {where}) d GROUP BY g""", **PERIOD):
         out[str(key)]["agent_days"] = n
-    for key, label, n in _sql(settings, f"""
+    for key, label, n in sql(f"""
             SELECT {column}, l.label, COUNT(*) FROM call_labels l JOIN calls c ON c.id = l.call_pk
             WHERE l.kind = 'contact_reason' AND {where} GROUP BY {column}, l.label""", **PERIOD):
         out[str(key)][label] = n
-    for key, n in _sql(settings, f"""
+    for key, n in sql(f"""
             SELECT {column}, COUNT(DISTINCT a.call_pk) FROM audit_log a JOIN calls c ON c.id = a.call_pk
             WHERE a.action IN ('listen', 'live_listen') GROUP BY {column}"""):
         out.setdefault(str(key), {})["monitored"] = n
-    for key, n in _sql(settings, f"""
+    for key, n in sql(f"""
             SELECT {column}, COUNT(DISTINCT c.customer_ref_hash) FROM calls c WHERE {where} GROUP BY {column}""",
                        **PERIOD):
         out[str(key)]["customers"] = n
     return out
 
 
-def test_centre_statistics_by_agent_and_team_equal_a_sql_recount(centre: Settings, client: TestClient,
+def test_centre_statistics_by_agent_and_team_equal_a_sql_recount(sql: Sql, client: TestClient,
                                                                   token_of: Tokens) -> None:
     # two listens (monitored calls) and a review that turns a call's contact reason into a complaint
     for call_id in ("C-000", "C-001"):
@@ -73,7 +57,7 @@ def test_centre_statistics_by_agent_and_team_equal_a_sql_recount(centre: Setting
         r = client.get("/stats/centre", headers=token_of("admin"), params={**PERIOD, "group_by": group})
         assert r.status_code == 200, r.text
         rows = {row["group"]: row for row in r.json()["rows"]}
-        expected = _recount_by(centre, column)
+        expected = _recount_by(sql, column)
         assert set(rows) == set(expected), group
         for key, want in expected.items():
             got = rows[key]
@@ -91,7 +75,7 @@ def test_centre_statistics_by_agent_and_team_equal_a_sql_recount(centre: Setting
     assert total["rows"][0]["monitored_calls"] == 2
 
 
-def test_centre_csv_holds_what_the_json_shows(centre: Settings, client: TestClient, token_of: Tokens) -> None:
+def test_centre_csv_holds_what_the_json_shows(sql: Sql, client: TestClient, token_of: Tokens) -> None:
     params = {**PERIOD, "group_by": "month"}
     shown = client.get("/stats/centre", headers=token_of("auditor"), params=params).json()["rows"]
     r = client.get("/stats/centre.csv", headers=token_of("auditor"), params=params)
@@ -107,16 +91,16 @@ def test_centre_csv_holds_what_the_json_shows(centre: Settings, client: TestClie
     assert audit[0]["detail"]["what"] == "centre_statistics"
 
 
-def test_activity_rate_and_outbound_results(centre: Settings, client: TestClient, token_of: Tokens) -> None:
+def test_activity_rate_and_outbound_results(sql: Sql, client: TestClient, token_of: Tokens) -> None:
     day = client.get("/stats/centre", headers=token_of("admin"),
                      params={"start": "2026-12-02", "end": "2026-12-02", "group_by": "total"}).json()["rows"][0]
-    (base,) = _sql(centre, "SELECT COUNT(DISTINCT customer_ref_hash) FROM calls WHERE local_date <= '2026-12-02' "
+    (base,) = sql("SELECT COUNT(DISTINCT customer_ref_hash) FROM calls WHERE local_date <= '2026-12-02' "
                            "AND customer_ref_hash IS NOT NULL")
-    (active,) = _sql(centre, "SELECT COUNT(DISTINCT customer_ref_hash) FROM calls WHERE local_date = '2026-12-02'")
+    (active,) = sql("SELECT COUNT(DISTINCT customer_ref_hash) FROM calls WHERE local_date = '2026-12-02'")
     assert day["customer_base"] == base[0] and day["customers"] == active[0]
     assert day["customer_activity_rate"] == pytest.approx(active[0] / base[0])
     total = client.get("/stats/centre", headers=token_of("admin"), params={**PERIOD, "group_by": "total"}).json()
-    outcomes = dict(((c, o), n) for c, o, n in _sql(centre, """
+    outcomes = dict(((c, o), n) for c, o, n in sql("""
         SELECT c.campaign, l.label, COUNT(*) FROM call_labels l JOIN calls c ON c.id = l.call_pk
         WHERE l.kind = 'outcome' AND c.campaign IS NOT NULL GROUP BY c.campaign, l.label"""))
     got = total["rows"][0]["outbound_outcomes"]
@@ -124,8 +108,7 @@ def test_activity_rate_and_outbound_results(centre: Settings, client: TestClient
         assert got[campaign][outcome] == n
 
 
-def test_statistics_are_scoped_and_refused_outside_reports(centre: Settings, client: TestClient,
-                                                           token_of: Tokens) -> None:
+def test_statistics_are_scoped_and_refused_outside_reports(sql: Sql, client: TestClient, token_of: Tokens) -> None:
     rows = client.get("/stats/centre", headers=token_of("sup_a"), params={**PERIOD, "group_by": "team"}).json()
     assert [r["group"] for r in rows["rows"]] == ["A"]
     assert client.get("/stats/centre", headers=token_of("sup_a"), params={"team": "B"}).status_code == 422

@@ -6,38 +6,22 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from seed_centre import seed_centre
-from sqlalchemy import text
-
-from qa_service.services.context import ServiceContext
-from qa_service.settings import Settings
-from qa_service.store.db import get_engine
 
 Tokens = Callable[[str], dict[str, str]]
+Sql = Callable[..., list[tuple[Any, ...]]]
 PERIOD = {"start": "2026-12-01", "end": "2026-12-10"}
 
 
-@pytest.fixture
-def centre(api_settings: Settings, tmp_path: Path) -> Settings:
-    seed_centre(ServiceContext(api_settings), tmp_path / "centre_audio")
-    return api_settings
 
-
-def _sql(settings: Settings, query: str) -> list[tuple[Any, ...]]:
-    with get_engine(settings).connect() as conn:
-        return [tuple(r) for r in conn.execute(text(query))]
-
-
-def test_adherence_by_agent_equals_a_sql_recount(centre: Settings, client: TestClient, token_of: Tokens) -> None:
+def test_adherence_by_agent_equals_a_sql_recount(sql: Sql, client: TestClient, token_of: Tokens) -> None:
     r = client.get("/compliance/adherence", headers=token_of("auditor"), params={**PERIOD, "group_by": "agent"})
     assert r.status_code == 200, r.text
     rows = {(x["rubric_version"], x["item_id"], x["group"]): x for x in r.json()["rows"]}
-    recount = _sql(centre, """
+    recount = sql("""
         SELECT s.rubric_version, f.item_id, c.agent_id,
                SUM(CASE WHEN f.final_outcome = 'pass' THEN 1 ELSE 0 END),
                SUM(CASE WHEN f.final_outcome = 'fail' THEN 1 ELSE 0 END), COUNT(*)
@@ -51,11 +35,10 @@ def test_adherence_by_agent_equals_a_sql_recount(centre: Settings, client: TestC
         assert got["adherence"] == (pytest.approx(passed / (passed + failed)) if passed + failed else None)
 
 
-def test_forbidden_phrases_with_evidence_link_and_review(centre: Settings, client: TestClient,
-                                                         token_of: Tokens) -> None:
+def test_forbidden_phrases_with_evidence_link_and_review(sql: Sql, client: TestClient, token_of: Tokens) -> None:
     h = token_of("auditor")
     page = client.get("/compliance/forbidden-phrases", headers=h, params=PERIOD).json()
-    (expected,) = _sql(centre, "SELECT COUNT(*) FROM findings WHERE kind = 'forbidden_phrase' AND "
+    (expected,) = sql("SELECT COUNT(*) FROM findings WHERE kind = 'forbidden_phrase' AND "
                                "final_outcome = 'fail'")
     assert page["total"] == expected[0] > 0
     first = page["items"][0]
@@ -74,7 +57,7 @@ def test_forbidden_phrases_with_evidence_link_and_review(centre: Settings, clien
     adherence = client.get("/compliance/adherence", headers=h,
                            params={**PERIOD, "group_by": "team", "item_id": "forbidden_phrases"}).json()["rows"]
     row = next(x for x in adherence if x["group"] == team)
-    (recount,) = _sql(centre, f"""SELECT SUM(CASE WHEN f.final_outcome = 'fail' THEN 1 ELSE 0 END) FROM findings f
+    (recount,) = sql(f"""SELECT SUM(CASE WHEN f.final_outcome = 'fail' THEN 1 ELSE 0 END) FROM findings f
                                   JOIN calls c ON c.id = f.call_pk WHERE f.item_id = 'forbidden_phrases'
                                   AND c.team = '{team}'""")
     assert row["failed"] == recount[0]
@@ -87,7 +70,7 @@ def test_forbidden_phrases_with_evidence_link_and_review(centre: Settings, clien
     assert all(x["phrase"] == "不管" and x["link"].startswith("/calls/") for x in lines)
 
 
-def test_adherence_csv_by_month_and_refusals(centre: Settings, client: TestClient, token_of: Tokens) -> None:
+def test_adherence_csv_by_month_and_refusals(sql: Sql, client: TestClient, token_of: Tokens) -> None:
     shown = client.get("/compliance/adherence", headers=token_of("sup_a"),
                        params={**PERIOD, "group_by": "month"}).json()["rows"]
     r = client.get("/compliance/adherence.csv", headers=token_of("sup_a"), params={**PERIOD, "group_by": "month"})
@@ -95,7 +78,7 @@ def test_adherence_csv_by_month_and_refusals(centre: Settings, client: TestClien
     assert [(x["item_id"], x["group"], int(x["passed"])) for x in lines] == [
         (s["item_id"], s["group"], s["passed"]) for s in shown]
     assert {x["rubric_version"] for x in lines} == {"1.0.0"}
-    (team_a,) = _sql(centre, "SELECT COUNT(*) FROM findings f JOIN calls c ON c.id = f.call_pk WHERE c.team = 'A'")
+    (team_a,) = sql("SELECT COUNT(*) FROM findings f JOIN calls c ON c.id = f.call_pk WHERE c.team = 'A'")
     assert sum(s["evaluated"] for s in shown) == team_a[0]  # a supervisor sees their own team only
     assert client.get("/compliance/adherence", headers=token_of("trainer_a")).status_code == 403
     assert client.get("/compliance/forbidden-phrases.csv", headers=token_of("agent_a1")).status_code == 403

@@ -5,14 +5,11 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable
-from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from seed_centre import seed_centre
 from sqlalchemy import text
 
-from qa_service.services.context import ServiceContext
 from qa_service.settings import Settings
 from qa_service.store.db import get_engine
 
@@ -21,11 +18,6 @@ BANDS = {"bands": [{"grade": "gold", "rank": 1, "min_quality": 75, "min_calls": 
                    {"grade": "silver", "rank": 2, "min_quality": 60},
                    {"grade": "bronze", "rank": 3}]}
 
-
-@pytest.fixture
-def centre(api_settings: Settings, tmp_path: Path) -> Settings:
-    seed_centre(ServiceContext(api_settings), tmp_path / "centre_audio")
-    return api_settings
 
 
 def test_grades_follow_the_configured_bands(centre: Settings, client: TestClient, token_of: Tokens) -> None:
