@@ -8,9 +8,10 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.responses import RedirectResponse
 from fastapi.telemetry import TelemetryConfig
 
-from api import problems
+from api import console, problems
 from api.limits import RefuseControlCharacters, UploadSizeLimit
 from api.routes import (
     audio,
@@ -78,6 +79,12 @@ def create_app(settings: Settings | None = None, *, start_worker: bool | None = 
     for module in (auth, calls, audio, reviews, disputes, calibration, coaching, search, uploads, reports,
                    statistics, audit, users):
         app.include_router(module.router)
+
+    console.mount(app)
+
+    @app.get("/", include_in_schema=False)
+    def home() -> RedirectResponse:
+        return RedirectResponse(f"{console.PATH}/")
 
     @app.get("/health", tags=["service"], summary="Liveness (no sign-in)")
     def health() -> dict[str, str]:

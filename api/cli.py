@@ -23,6 +23,8 @@ def serve(
     worker: bool | None = typer.Option(None, "--worker/--no-worker",
                                        help="Run the embedded worker (default: when no broker is set)."),
     access_log: bool = typer.Option(True, "--access-log/--no-access-log", help="Log one line per request."),
+    demo: bool = typer.Option(False, "--demo", help="Add one demo sign-in per role (for trying the console on "
+                                                    "the sample calls; never on real data) and print them."),
 ) -> None:
     """Serve the supervisor API (OpenAPI docs at /docs)."""
     import uvicorn
@@ -36,6 +38,13 @@ def serve(
     settings = get_settings()
     ensure_schema(settings)
     h, p = host or settings.api_host, port or settings.api_port
+    if demo:
+        from qa_service.services.demo import DEMO_PASSWORD, ensure_demo_users
+
+        logins = ensure_demo_users(ServiceContext(settings))
+        typer.echo(f"\nconsole: http://{h}:{p}/console/  (API docs: http://{h}:{p}/docs)")
+        typer.echo(f"demo sign-ins, password {DEMO_PASSWORD}: " + ", ".join(f"{x.username} ({x.role})" for x in logins))
+        typer.echo("stop with Ctrl-C\n")
     embedded = (not settings.broker_url and settings.embedded_worker) if worker is None else worker
     run = functools.partial(uvicorn.run, host=h, port=p, log_level="info", proxy_headers=False,
                             server_header=False, access_log=access_log)

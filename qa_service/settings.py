@@ -104,6 +104,9 @@ class Settings(BaseSettings):
     auth_cache_s: float = Field(
         default=5.0, ge=0, description="How long one API process trusts a token it has checked before checking "
         "it again (0: every request). A token revoked or a user disabled elsewhere is refused within this time.")
+    stats_cache_size: int = Field(
+        default=256, ge=0, description="Computed statistics (centre figures, compliance, grades) kept per API "
+        "process, each valid while the data it was computed from is unchanged (0: always recount).")
     login_max_failures: int = Field(default=5, description="Failed log-ins (per user name) before throttling.")
     login_window_s: float = Field(default=900.0, description="Window the failed log-ins are counted in.")
     login_lockout_s: float = Field(default=300.0, description="How long a throttled user name waits.")

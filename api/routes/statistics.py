@@ -16,6 +16,7 @@ from qa_service.services.centre_stats import CentreStats
 from qa_service.services.compliance import AdherenceReport, OccurrencePage
 from qa_service.services.grading import Band, Grading
 from qa_service.services.scoping import scope_for
+from qa_service.services.stats_cache import CacheSpec
 from qa_service.services.tables import CsvFile
 from qa_service.store.periods import GroupBy
 from qa_service.store.stats import Scope
@@ -37,6 +38,10 @@ def _scope(principal: Principal, ctx: Context, start: date | None, end: date | N
     return scope_for(principal, start, end, tuple(team or ()), ctx.settings.timezone)
 
 
+def _cache(ctx: Context) -> CacheSpec:
+    return CacheSpec.of(ctx.settings)
+
+
 CSV_RESPONSE: dict[int | str, dict[str, Any]] = {200: {"content": {"text/csv": {}}}}
 
 
@@ -46,7 +51,7 @@ def centre(principal: Reports, ctx: Context, group_by: GroupBy = GroupBy.DAY, st
            end: date | None = None, team: Teams = None, agent_id: AgentId = None) -> CentreStats:
     with ctx.session() as session:
         return centre_stats.centre_stats(session, principal, _scope(principal, ctx, start, end, team), group_by,
-                                         agent_id=agent_id)
+                                         agent_id=agent_id, cache=_cache(ctx))
 
 
 @router.get("/stats/centre.csv", response_class=Response, responses=CSV_RESPONSE,
@@ -56,7 +61,7 @@ def centre_csv(principal: Reports, ctx: Context, client: Client, group_by: Group
                agent_id: AgentId = None) -> Response:
     with ctx.session() as session:
         out = centre_stats.centre_csv(session, principal, _scope(principal, ctx, start, end, team), group_by,
-                                      agent_id=agent_id, client=client)
+                                      agent_id=agent_id, cache=_cache(ctx), client=client)
     return _csv(out)
 
 
@@ -68,7 +73,7 @@ def adherence(principal: Compliance, ctx: Context, group_by: GroupBy = GroupBy.T
               item_id: Annotated[str | None, Query(max_length=64)] = None) -> AdherenceReport:
     with ctx.session() as session:
         return compliance.adherence(session, principal, _scope(principal, ctx, start, end, team), group_by,
-                                    agent_id=agent_id, item_id=item_id)
+                                    agent_id=agent_id, item_id=item_id, cache=_cache(ctx))
 
 
 @router.get("/compliance/adherence.csv", response_class=Response, responses=CSV_RESPONSE,
@@ -78,7 +83,7 @@ def adherence_csv(principal: Compliance, ctx: Context, client: Client, group_by:
                   item_id: Annotated[str | None, Query(max_length=64)] = None) -> Response:
     with ctx.session() as session:
         out = compliance.adherence_csv(session, principal, _scope(principal, ctx, start, end, team), group_by,
-                                       agent_id=agent_id, item_id=item_id, client=client)
+                                       agent_id=agent_id, item_id=item_id, cache=_cache(ctx), client=client)
     return _csv(out)
 
 
@@ -89,7 +94,7 @@ def forbidden(principal: Compliance, ctx: Context, start: date | None = None, en
               offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0) -> OccurrencePage:
     with ctx.session() as session:
         return compliance.forbidden_phrases(session, principal, _scope(principal, ctx, start, end, team),
-                                            agent_id=agent_id, limit=limit, offset=offset)
+                                            agent_id=agent_id, limit=limit, offset=offset, cache=_cache(ctx))
 
 
 @router.get("/compliance/forbidden-phrases.csv", response_class=Response, responses=CSV_RESPONSE,
@@ -98,7 +103,7 @@ def forbidden_csv(principal: Compliance, ctx: Context, client: Client, start: da
                   end: date | None = None, team: Teams = None, agent_id: AgentId = None) -> Response:
     with ctx.session() as session:
         out = compliance.forbidden_csv(session, principal, _scope(principal, ctx, start, end, team),
-                                       agent_id=agent_id, client=client)
+                                       agent_id=agent_id, cache=_cache(ctx), client=client)
     return _csv(out)
 
 
@@ -120,14 +125,15 @@ class BandsIn(BaseModel):
 def grades(principal: Grades, ctx: Context, start: date | None = None, end: date | None = None,
            team: Teams = None) -> Grading:
     with ctx.session() as session:
-        return grading.grading(session, principal, _scope(principal, ctx, start, end, team))
+        return grading.grading(session, principal, _scope(principal, ctx, start, end, team), cache=_cache(ctx))
 
 
 @router.get("/grades.csv", response_class=Response, responses=CSV_RESPONSE, summary="Agent grades as CSV")
 def grades_csv(principal: Grades, ctx: Context, client: Client, start: date | None = None, end: date | None = None,
                team: Teams = None) -> Response:
     with ctx.session() as session:
-        out = grading.grading_csv(session, principal, _scope(principal, ctx, start, end, team), client=client)
+        out = grading.grading_csv(session, principal, _scope(principal, ctx, start, end, team), cache=_cache(ctx),
+                                  client=client)
     return _csv(out)
 
 

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from qa_service.classifiers.heads import CAMPAIGN_OUTCOMES
 from qa_service.domain import BusinessType, Campaign, ContactReason
 from qa_service.services.access import Permission, Principal
+from qa_service.services.stats_cache import CacheSpec, memoized
 from qa_service.services.tables import CsvFile, to_csv
 from qa_service.store import audit
 from qa_service.store.centre import GroupTally, tally
@@ -85,8 +86,13 @@ def _row(key: str, t: GroupTally) -> CentreRow:
 
 
 def centre_stats(session: Session, principal: Principal, scope: Scope, group: GroupBy, *,
-                 agent_id: str | None = None) -> CentreStats:
+                 agent_id: str | None = None, cache: CacheSpec | None = None) -> CentreStats:
     principal.require(Permission.REPORTS_READ)
+    return memoized(session, cache, "centre", (scope, group, agent_id),
+                    lambda: _centre_stats(session, scope, group, agent_id))
+
+
+def _centre_stats(session: Session, scope: Scope, group: GroupBy, agent_id: str | None) -> CentreStats:
     tallies = tally(session, scope, group, agent_id=agent_id)
     rows = tuple(_row(k, tallies[k]) for k in sorted(tallies) if tallies[k].calls or tallies[k].monitored)
     return CentreStats(scope.start.isoformat() if scope.start else None, scope.end.isoformat() if scope.end else None,
@@ -105,8 +111,8 @@ def csv_columns() -> tuple[str, ...]:
 
 
 def centre_csv(session: Session, principal: Principal, scope: Scope, group: GroupBy, *, agent_id: str | None = None,
-               client: str = "") -> CsvFile:
-    stats = centre_stats(session, principal, scope, group, agent_id=agent_id)
+               cache: CacheSpec | None = None, client: str = "") -> CsvFile:
+    stats = centre_stats(session, principal, scope, group, agent_id=agent_id, cache=cache)
     lines = []
     for r in stats.rows:
         lines.append([*(getattr(r, c) for c in _SCALARS), *r.contact_reasons.values(), *r.business_types.values(),

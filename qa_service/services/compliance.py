@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from qa_service.domain import Outcome
 from qa_service.services.access import Permission, Principal
+from qa_service.services.stats_cache import CacheSpec, memoized
 from qa_service.services.tables import CsvFile, to_csv
 from qa_service.store import audit
 from qa_service.store import compliance as store
@@ -81,8 +82,15 @@ class OccurrencePage:
 
 
 def adherence(session: Session, principal: Principal, scope: Scope, group: GroupBy, *,
-              agent_id: str | None = None, item_id: str | None = None) -> AdherenceReport:
+              agent_id: str | None = None, item_id: str | None = None,
+              cache: CacheSpec | None = None) -> AdherenceReport:
     principal.require(Permission.COMPLIANCE_READ)
+    return memoized(session, cache, "adherence", (scope, group, agent_id, item_id),
+                    lambda: _adherence(session, scope, group, agent_id, item_id))
+
+
+def _adherence(session: Session, scope: Scope, group: GroupBy, agent_id: str | None,
+               item_id: str | None) -> AdherenceReport:
     tally: dict[tuple[str, str, str, str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for rubric, version, item, kind, value, outcome, n in store.outcome_counts(session, scope, group,
                                                                              agent_id=agent_id, item_id=item_id):
@@ -101,8 +109,9 @@ ADHERENCE_COLUMNS = ("rubric_id", "rubric_version", "item_id", "kind", "group", 
 
 
 def adherence_csv(session: Session, principal: Principal, scope: Scope, group: GroupBy, *,
-                  agent_id: str | None = None, item_id: str | None = None, client: str = "") -> CsvFile:
-    report = adherence(session, principal, scope, group, agent_id=agent_id, item_id=item_id)
+                  agent_id: str | None = None, item_id: str | None = None, cache: CacheSpec | None = None,
+                  client: str = "") -> CsvFile:
+    report = adherence(session, principal, scope, group, agent_id=agent_id, item_id=item_id, cache=cache)
     text = to_csv(ADHERENCE_COLUMNS, ([getattr(r, c) for c in ADHERENCE_COLUMNS] for r in report.rows))
     audit.record(session, AuditAction.EXPORT, user_id=principal.user_id, client=client,
                  detail={"what": "compliance_adherence", "group_by": group.value, "rows": len(report.rows),
@@ -118,8 +127,14 @@ def _evidence(call_id: str, e: dict[str, Any]) -> EvidenceView:
 
 
 def forbidden_phrases(session: Session, principal: Principal, scope: Scope, *, agent_id: str | None = None,
-                      limit: int = 100, offset: int = 0) -> OccurrencePage:
+                      limit: int = 100, offset: int = 0, cache: CacheSpec | None = None) -> OccurrencePage:
     principal.require(Permission.COMPLIANCE_READ)
+    return memoized(session, cache, "forbidden", (scope, agent_id, limit, offset),
+                    lambda: _forbidden_phrases(session, scope, agent_id, limit, offset))
+
+
+def _forbidden_phrases(session: Session, scope: Scope, agent_id: str | None, limit: int,
+                       offset: int) -> OccurrencePage:
     total, rows = store.forbidden_occurrences(session, scope, agent_id=agent_id, limit=limit, offset=offset)
     items = tuple(Occurrence(r.call_id, r.agent_id, r.team, r.started_at, r.local_date, r.rubric_id,
                              r.rubric_version, r.item_id, r.automatic_outcome != Outcome.FAIL.value,
@@ -133,8 +148,8 @@ CSV_MAX_ROWS = 100_000
 
 
 def forbidden_csv(session: Session, principal: Principal, scope: Scope, *, agent_id: str | None = None,
-                  client: str = "") -> CsvFile:
-    page = forbidden_phrases(session, principal, scope, agent_id=agent_id, limit=CSV_MAX_ROWS)
+                  cache: CacheSpec | None = None, client: str = "") -> CsvFile:
+    page = forbidden_phrases(session, principal, scope, agent_id=agent_id, limit=CSV_MAX_ROWS, cache=cache)
     lines = []
     for o in page.items:
         for e in o.evidence or (EvidenceView("", "", None, None, 1.0, f"/calls/{o.call_id}/audio"),):

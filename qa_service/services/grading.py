@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from qa_service.domain import ContactReason
 from qa_service.errors import InvalidRequest
 from qa_service.services.access import Permission, Principal
+from qa_service.services.stats_cache import CacheSpec, memoized
 from qa_service.services.tables import CsvFile, to_csv
 from qa_service.store import audit
 from qa_service.store.models import Call, CallLabel, Dispute, GradeBand, Scorecard
@@ -110,8 +111,12 @@ def set_bands(session: Session, principal: Principal, new: Sequence[Band], *, cl
     return bands(session)
 
 
-def grading(session: Session, principal: Principal, scope: Scope) -> Grading:
+def grading(session: Session, principal: Principal, scope: Scope, *, cache: CacheSpec | None = None) -> Grading:
     principal.require(Permission.GRADES_READ)
+    return memoized(session, cache, "grades", (scope,), lambda: _grading(session, scope))
+
+
+def _grading(session: Session, scope: Scope) -> Grading:
     cond = [*scope.conditions(), Call.agent_id.is_not(None)]
     volume = session.execute(select(Call.agent_id, func.min(Call.team), func.count(), func.avg(Call.duration_s))
                              .where(*cond).group_by(Call.agent_id)).all()
@@ -147,8 +152,9 @@ COLUMNS = ("rank", "agent_id", "team", "grade", "quality", "calls", "scored", "a
            "complaint_rate", "disputes_raised", "disputes_upheld")
 
 
-def grading_csv(session: Session, principal: Principal, scope: Scope, *, client: str = "") -> CsvFile:
-    g = grading(session, principal, scope)
+def grading_csv(session: Session, principal: Principal, scope: Scope, *, cache: CacheSpec | None = None,
+                client: str = "") -> CsvFile:
+    g = grading(session, principal, scope, cache=cache)
     audit.record(session, AuditAction.EXPORT, user_id=principal.user_id, client=client,
                  detail={"what": "agent_grades", "rows": len(g.agents), "start": g.start, "end": g.end})
     return CsvFile(f"agent_grades_{g.start or 'all'}_{g.end or 'all'}.csv",

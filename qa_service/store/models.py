@@ -86,6 +86,7 @@ class Call(Base):
         Index("ix_calls_state_stage", "state", "stage"),
         Index("ix_calls_state_lease", "state", "lease_expires_at"),
         Index("ix_calls_agent_date", "agent_id", "local_date"),
+        Index("ix_calls_updated_at", "updated_at"),  # the statistics cache's data version
     )
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     call_id: Mapped[str] = mapped_column(String(128), unique=True)

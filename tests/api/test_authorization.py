@@ -24,6 +24,7 @@ PUBLIC = None  # no sign-in needed
 #: (method, path) → the roles allowed (PUBLIC: anyone, signed in or not).
 EXPECTED: dict[tuple[str, str], frozenset[UserRole] | None] = {
     ("GET", "/health"): PUBLIC,
+    ("GET", "/"): PUBLIC,  # redirects to the console (its pages are static; the API it calls is checked here)
     ("POST", "/auth/token"): PUBLIC,
     ("POST", "/auth/logout"): ALL,
     ("GET", "/me"): ALL,
@@ -123,7 +124,7 @@ def test_non_api_routes_are_only_the_docs() -> None:
     app = create_app(Settings(), start_worker=False)
     others = {getattr(r, "path", "") for r in app.routes
               if not isinstance(r, APIRoute) and not hasattr(r, "effective_route_contexts")}
-    assert others <= {"/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc"}
+    assert others <= {"/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc", "/console"}
 
 
 def _request(client: TestClient, method: str, path: str, headers: dict[str, str]) -> Any:

@@ -117,3 +117,29 @@ def test_statistics_are_scoped_and_refused_outside_reports(sql: Sql, client: Tes
     assert client.get("/stats/centre", headers=token_of("admin"), params={"group_by": "year"}).status_code == 422
     assert client.get("/stats/centre", headers=token_of("admin"),
                       params={"start": "2026-12-05", "end": "2026-12-01"}).status_code == 422
+
+
+def test_cached_figures_follow_every_change(sql: Sql, client: TestClient, token_of: Tokens) -> None:
+    """The statistics cache serves repeated requests, and a review, a dispute or a listen is seen at once."""
+    from qa_service.services.stats_cache import cache_of
+
+    h = token_of("admin")
+    params = {**PERIOD, "group_by": "total"}
+    first = client.get("/stats/centre", headers=h, params=params).json()["rows"][0]
+    hits = cache_of(256).hits
+    assert client.get("/stats/centre", headers=h, params=params).json()["rows"][0] == first
+    assert cache_of(256).hits == hits + 1
+    (call_id,) = next(iter(sql("SELECT c.call_id FROM calls c JOIN call_labels l ON l.call_pk = c.id "
+                               "WHERE l.kind = 'contact_reason' AND l.label = 'inquiry' ORDER BY c.call_id")))
+    assert client.post(f"/calls/{call_id}/reviews", headers=h,
+                       json={"labels": [{"kind": "contact_reason", "values": ["complaint"]}]}).status_code == 201
+    after = client.get("/stats/centre", headers=h, params=params).json()["rows"][0]
+    assert after["contact_reasons"]["complaint"] == first["contact_reasons"]["complaint"] + 1
+    assert after["contact_reasons"]["inquiry"] == first["contact_reasons"]["inquiry"] - 1
+    assert client.get(f"/calls/{call_id}/audio", headers=h).status_code == 200
+    listened = client.get("/stats/centre", headers=h, params=params).json()["rows"][0]
+    assert listened["monitored_calls"] == after["monitored_calls"] + 1
+    grades = client.get("/grades", headers=h).json()
+    assert client.put("/grades/bands", headers=h, json={"bands": [{"grade": "all", "rank": 1}]}).status_code == 200
+    regraded = client.get("/grades", headers=h).json()
+    assert grades["bands"] == [] and {a["grade"] for a in regraded["agents"]} == {"all"}
