@@ -93,7 +93,9 @@ def page(browser: Browser, console_url: str) -> Iterator[Page]:
 @pytest.fixture
 def login(console_url: str) -> Callable[[Page, str], None]:
     def sign_in(pg: Page, username: str) -> None:
-        pg.goto(f"{console_url}/")
+        pg.goto(f"{console_url}/")  # redirects to the console
+        pg.evaluate("sessionStorage.clear()")  # whoever was signed in in this tab is not any more
+        pg.reload()
         pg.fill("input[name=username]", username)
         pg.fill("input[name=password]", PASSWORD)
         pg.click("form.login button[type=submit]")

@@ -105,6 +105,7 @@ def test_trainer_builds_reorders_and_exports_a_coaching_set(page: Page, login: L
     expect(page.locator("#clips li")).to_have_count(2)
     page.locator("#clips li").nth(1).locator("button.up").click()
     expect(page.locator("#clips li").first).to_contain_text("card number read out")
+    expect(page.locator("#set-detail")).not_to_contain_text("null")
     page.locator("#clips li").first.locator("button.play").click()
     page.wait_for_function("document.querySelector('#clips li audio').currentTime > 0")
     shot(page, "coaching-trainer_a")
@@ -142,3 +143,50 @@ def test_dashboard_draws_its_charts_in_both_languages(page: Page, login: Login, 
     expect(page.locator("figcaption", has_text="每日通话量")).to_be_visible()
     shot(page, "dashboard-admin-zh")
     page.click("#lang")
+
+
+def test_calibration_rated_blind_and_reported(page: Page, login: Login, shot: Shot, console_url: str) -> None:
+    login(page, "sup_a")
+    page.goto(f"{console_url}/console/#/calibration")
+    page.fill("#calibration-form input[name=name]", "week 49")
+    page.fill("#calibration-form input[name=calls]", "A-1, A-2")
+    page.fill("#calibration-form input[name=reviewers]", "sup_pii, trainer_a")
+    page.click("#calibration-form button[type=submit]")
+    expect(page.locator("tbody tr", has_text="week 49")).to_contain_text("trainer_a 0/2")
+    for reviewer in ("trainer_a", "sup_pii"):
+        login(page, reviewer)
+        page.goto(f"{console_url}/console/#/calibration")
+        page.locator("tbody tr", has_text="week 49").locator("button", has_text="Save rating").click()
+        forms = page.locator("form.rating")
+        expect(forms).to_have_count(2)
+        for i in range(2):
+            forms.nth(i).locator("select[name=closing]").select_option("fail" if reviewer == "trainer_a" else "pass")
+            forms.nth(i).locator("input[name=score]").fill("70")
+            forms.nth(i).locator("button[type=submit]").click()
+            expect(forms.nth(i).locator(".status")).to_have_text("Saved")
+        page.locator("tbody tr", has_text="week 49").locator("button", has_text="Report").click()
+        expect(page.locator("#calibration-detail .error")).to_contain_text("blind")  # shut while open
+    login(page, "sup_a")
+    page.goto(f"{console_url}/console/#/calibration")
+    page.locator("tbody tr", has_text="week 49").locator("button", has_text="Report").click()
+    report = page.locator("#calibration-detail")
+    expect(report.locator("tr", has_text="closing")).to_contain_text("0")  # the two disagree on closing
+    expect(report.locator("tr", has_text="(machine)")).to_be_visible()
+    shot(page, "calibration-report-sup_a")
+
+
+def test_upload_shows_progress_and_result(page: Page, login: Login, tmp_path: Path) -> None:
+    import wave
+
+    path = tmp_path / "AGENT_A1_DT_20261201T093000.wav"
+    with wave.open(str(path), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(8000)
+        w.writeframes(bytes(16000 * 2))
+    login(page, "sup_a")
+    page.goto(page.url.split("#")[0] + "#/uploads")
+    page.set_input_files("#upload-form input[type=file]", str(path))
+    page.fill("#upload-form textarea[name=metadata]", '{"team": "A"}')
+    page.click("#upload-form button[type=submit]")
+    expect(page.locator("#upload-form .status")).to_contain_text("accepted")

@@ -8,6 +8,9 @@ export const session = {
   me: null,
 };
 
+// Whether the signed-in person holds a permission (the list comes from GET /me).
+export const may = (perm) => !!session.me && session.me.permissions.includes(perm);
+
 export class ApiError extends Error {
   constructor(status, problem) {
     super(problem.detail || problem.title || `HTTP ${status}`);

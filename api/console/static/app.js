@@ -1,6 +1,6 @@
 // The console shell: sign-in, the navigation a role may use (from /me's permissions), the language
 // switch, and a hash router (#/queue, #/call/ID, ...) that renders one page at a time into <main>.
-import { ApiError, get, post, session, signIn } from "./api.js";
+import { ApiError, get, may, post, session, signIn } from "./api.js";
 import { h } from "./dom.js";
 import { lang, setLang, t } from "./i18n.js";
 import { queuePage } from "./queue.js";
@@ -20,9 +20,6 @@ const PAGES = [
   { path: "audit", label: "audit", needs: "audit.read", render: auditPage },
   { path: "uploads", label: "uploads", needs: "calls.upload", render: uploadPage },
 ];
-
-const may = (perm) => !!session.me && session.me.permissions.includes(perm);
-export { may };
 
 function allowed() {
   return PAGES.filter((p) => may(p.needs) && !(p.hideFor || []).includes(session.me.role));

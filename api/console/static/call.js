@@ -1,8 +1,7 @@
 // The call review page: the recording with a timeline of speaker turns, silences and findings; the
 // transcript following playback (click a line or a finding to jump there); the scorecard with evidence;
 // the review form, role swap, adding a clip to a coaching set; for agents, acknowledge or dispute.
-import { fetchBlob, get, post } from "./api.js";
-import { may } from "./app.js";
+import { fetchBlob, get, may, post } from "./api.js";
 import { clock, fmt, h, progressBar, s } from "./dom.js";
 import { t } from "./i18n.js";
 
@@ -11,7 +10,8 @@ const OUTCOME = { pass: "pass", fail: "fail", "n/a": "na", needs_review: "needs_
 function timeline(call, seek) {
   const width = 900, height = 70, d = call.duration_s || Math.max(1, ...call.utterances.map((u) => u.end_s));
   const x = (sec) => (sec / d) * width;
-  const svg = s("svg", { id: "timeline", class: "timeline", width, height, viewBox: `0 0 ${width} ${height}` });
+  const svg = s("svg", { id: "timeline", class: "timeline", width, height, viewBox: `0 0 ${width} ${height}`,
+    preserveAspectRatio: "none" });
   for (const u of call.utterances) {
     svg.append(s("rect", { x: x(u.start_s), y: u.role === "agent" ? 8 : 30, width: Math.max(1, x(u.end_s - u.start_s)),
       height: 16, class: `turn ${u.role}` }, s("title", {}, `${u.role} ${clock(u.start_s)}`)));

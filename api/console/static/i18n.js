@@ -41,6 +41,10 @@ const STRINGS = {
   complaintRate: ["Complaint rate", "投诉率"], upheld: ["Disputes upheld", "申诉成立"],
   activityRate: ["Customer activity rate", "客户活动率"], perAgentDay: ["Calls per agent per day", "座席日均通话"],
   files: ["Recordings", "录音文件"], metadata: ["Metadata (JSON)", "元数据（JSON）"], send: ["Upload", "上传"],
+  inquiry: ["inquiry", "咨询"], complaint: ["complaint", "投诉"], suggestion: ["suggestion", "建议"], praise: ["praise", "表扬"],
+  account_inquiry: ["account inquiry", "账户查询"], bill_payment: ["bill payment", "代缴费"], transfer: ["transfer", "转账汇款"],
+  card_services: ["card services", "银行卡业务"], loans_repayment: ["loans and repayment", "贷款还款"],
+  wealth_products: ["wealth products", "理财产品"], other: ["other", "其他"],
   noCalls: ["No calls.", "没有通话。"], none: ["none", "无"], forbiddenPage: ["Not allowed here.", "无权访问。"],
 };
 

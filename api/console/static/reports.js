@@ -1,7 +1,6 @@
 // Reports: the statistics dashboard (charts for a chosen period, team and agent), the compliance report
 // with its CSV downloads, the audit-log viewer, and uploads with progress.
-import { download, get, session, upload } from "./api.js";
-import { may } from "./app.js";
+import { download, get, may, session, upload } from "./api.js";
 import { barChart, fmt, h, lineChart, progressBar, table } from "./dom.js";
 import { t } from "./i18n.js";
 
@@ -39,8 +38,8 @@ export async function statsPage(main) {
     barChart(t("callsPerAgent"), byAgent.rows.map((r) => [r.group, r.calls])),
     lineChart(t("talkTrend"), byDay.rows.map((r) => [r.group, r.avg_talk_s])),
     barChart(t("monitored"), byDay.rows.map((r) => [r.group, r.monitored_calls])),
-    all ? barChart(t("contactReasons"), Object.entries(all.contact_reasons)) : null,
-    all ? barChart(t("businessTypes"), Object.entries(all.business_types)) : null);
+    all ? barChart(t("contactReasons"), Object.entries(all.contact_reasons).map(([k, v]) => [t(k), v])) : null,
+    all ? barChart(t("businessTypes"), Object.entries(all.business_types).map(([k, v]) => [t(k), v])) : null);
   main.append(charts, h("button", { type: "button", id: "stats-csv", onclick: async () => {
     await download("/stats/centre.csv", params({ group_by: "day" }), (d, tt) => bar.show(d, tt)); bar.hide();
   } }, t("downloadCsv")), bar.el);
@@ -89,12 +88,11 @@ export async function compliancePage(main) {
     forbidden.items));
 }
 
-export async function auditPage(main) {
+export async function auditPage(main, data = null) {
   const form = h("form", { class: "filters", onsubmit: async (e) => {
     e.preventDefault(); main.replaceChildren(); await auditPage(main, new FormData(form));
   } }, h("label", {}, t("action"), h("input", { name: "action" })), h("label", {}, t("user"), h("input", { name: "username" })),
   h("label", {}, t("call"), h("input", { name: "call_id" })), h("button", { type: "submit" }, t("apply")));
-  const data = arguments[1];
   const q = data ? Object.fromEntries([...data.entries()].filter(([, v]) => v)) : {};
   const page = await get("/audit", { ...q, limit: 200 });
   main.append(h("h1", {}, t("audit")), form, h("p", {}, `${t("total")} ${page.total}`), table([

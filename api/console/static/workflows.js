@@ -1,7 +1,6 @@
 // Supervision workflows: disputes (agents raise, supervisors resolve), calibration (blind rating and the
 // agreement report), coaching sets (clips, order, play, zip export with progress).
-import { download, fetchBlob, get, post, put, session } from "./api.js";
-import { may } from "./app.js";
+import { download, fetchBlob, get, may, post, put, session } from "./api.js";
 import { fmt, h, progressBar, table } from "./dom.js";
 import { t } from "./i18n.js";
 
@@ -121,7 +120,7 @@ async function setPage(main, id) {
     await put(`/coaching/sets/${id}/order`, { clip_ids: next });
     main.replaceChildren(); await setPage(main, id);
   };
-  main.append(h("h2", {}, `${set.name} · ${set.team || ""}`), set.note ? h("p", {}, set.note) : null,
+  main.append(h("h2", {}, `${set.name} · ${set.team || ""}`), h("p", { class: "note" }, set.note || ""),
     h("ol", { id: "clips" }, set.clips.map((c, i) => {
       const player = h("audio", { controls: true, preload: "none" });
       return h("li", { class: `clip ${c.example}`, "data-clip": c.clip_id },
