@@ -147,3 +147,13 @@ class PayloadTooLarge(InvalidRequest):
 
 class UnsupportedMediaType(InvalidRequest):
     """An upload whose content is not audio this service decodes (the type is sniffed, not trusted)."""
+
+
+# live listening ----------------------------------------------------------------------------
+class LiveProtocolError(PermanentError):
+    """A live-audio peer broke the protocol (bad message, frame or sequence number): the session gets a
+    protocol error (``details['code']``, an HTTP-like status) and is closed; the server goes on."""
+
+
+class SignatureError(AccessError):
+    """A live-audio connection's API key or HMAC message signature is missing, unknown or wrong."""

@@ -143,3 +143,10 @@ def test_cached_figures_follow_every_change(sql: Sql, client: TestClient, token_
     assert client.put("/grades/bands", headers=h, json={"bands": [{"grade": "all", "rank": 1}]}).status_code == 200
     regraded = client.get("/grades", headers=h).json()
     assert grades["bands"] == [] and {a["grade"] for a in regraded["agents"]} == {"all"}
+
+
+def test_days_at_the_ends_of_the_calendar_are_refused(client: TestClient, token_of: Tokens) -> None:
+    for params in ({"start": "0001-01-01"}, {"end": "9999-12-31"}):
+        for path in ("/stats/centre", "/compliance/adherence", "/grades", "/reports/service"):
+            r = client.get(path, headers=token_of("admin"), params=params)
+            assert r.status_code == 422 and r.json()["field"] in params, (path, r.text)

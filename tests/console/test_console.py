@@ -69,7 +69,9 @@ def test_agent_disputes_and_supervisor_resolves(browser: object, page: Page, log
     form = page.locator("#dispute-form")
     form.locator("textarea[name=reason]").fill("I checked the caller's identity")
     form.locator("input[value=verification]").check()
-    form.locator("button[type=submit]").click()
+    with page.expect_response(lambda r: r.url.endswith("/calls/A-1/disputes") and r.request.method == "POST") as sent:
+        form.locator("button[type=submit]").click()
+    assert sent.value.status == 201
     page.goto(f"{console_url}/console/#/disputes")
     expect(page.locator("article.dispute.open")).to_contain_text("I checked the caller's identity")
     shot(page, "dispute-agent")
@@ -77,7 +79,9 @@ def test_agent_disputes_and_supervisor_resolves(browser: object, page: Page, log
     page.goto(f"{console_url}/console/#/disputes")
     box = page.locator("article.dispute.open")
     box.locator("input[name=resolution]").fill("upheld: identity confirmed in the recording")
-    box.locator("button.accept").click()
+    with page.expect_response(lambda r: r.url.endswith("/resolution")) as resolved:
+        box.locator("button.accept").click()
+    assert resolved.value.status == 200
     expect(page.locator("article.dispute.accepted")).to_contain_text("→")
     shot(page, "dispute-resolved-sup_a")
     page.goto(f"{console_url}/console/#/call/A-1")
