@@ -21,6 +21,7 @@ from api.routes import (
     calls,
     coaching,
     disputes,
+    live,
     reports,
     reviews,
     search,
@@ -33,6 +34,7 @@ from qa_service.services.auth import TokenCache
 from qa_service.services.background import BackgroundWorker
 from qa_service.services.context import ServiceContext
 from qa_service.services.dispatch import Dispatcher, dispatcher_for
+from qa_service.services.live import LiveHub
 from qa_service.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
@@ -67,17 +69,19 @@ def create_app(settings: Settings | None = None, *, start_worker: bool | None = 
         finally:
             if worker is not None:
                 worker.stop()
+            app.state.live_hub.close()
 
     app = FastAPI(title="QA service — supervisor API", version=__version__, description=DESCRIPTION,
                   lifespan=lifespan, telemetry=NO_TELEMETRY)
     app.state.settings = settings
     app.state.dispatcher = dispatcher
     app.state.tokens = TokenCache(settings.auth_cache_s)
+    app.state.live_hub = LiveHub(ServiceContext(settings), workers=settings.live_asr_workers)
     problems.install(app)
     app.add_middleware(UploadSizeLimit, settings=settings)
     app.add_middleware(RefuseControlCharacters)  # added last: runs first
     for module in (auth, calls, audio, reviews, disputes, calibration, coaching, search, uploads, reports,
-                   statistics, audit, users):
+                   statistics, live, audit, users):
         app.include_router(module.router)
 
     console.mount(app)

@@ -104,6 +104,11 @@ class Settings(BaseSettings):
     auth_cache_s: float = Field(
         default=5.0, ge=0, description="How long one API process trusts a token it has checked before checking "
         "it again (0: every request). A token revoked or a user disabled elsewhere is refused within this time.")
+    live_api_keys: dict[str, str] = Field(
+        default_factory=dict, description="Live audio in: API key → client secret (base64), as configured in the "
+        "PBX (AudioHook: the integration's API key and client secret). Empty: live connections are refused.")
+    live_silence_s: float = Field(default=15.0, gt=0, description="Live alert after this long with no one speaking.")
+    live_asr_workers: int = Field(default=2, ge=1, description="Threads transcribing live calls in one API process.")
     stats_cache_size: int = Field(
         default=256, ge=0, description="Computed statistics (centre figures, compliance, grades) kept per API "
         "process, each valid while the data it was computed from is unchanged (0: always recount).")

@@ -35,6 +35,7 @@ class Permission(StrEnum):
     COMPLIANCE_READ = "compliance.read"  # adherence per item, forbidden-phrase occurrences
     GRADES_READ = "grades.read"  # agent scorecards, rankings and grades
     GRADES_MANAGE = "grades.manage"  # configure the grade bands
+    LIVE_MONITOR = "live.monitor"  # the live board and listening in on calls in progress
     SELF = "self"  # one's own account (who am I, log out)
 
 
@@ -58,6 +59,7 @@ GRANTS: dict[Permission, frozenset[UserRole]] = {
     Permission.COMPLIANCE_READ: frozenset({R.ADMIN, R.SUPERVISOR, R.AUDITOR}),
     Permission.GRADES_READ: frozenset({R.ADMIN, R.SUPERVISOR, R.AUDITOR}),
     Permission.GRADES_MANAGE: frozenset({R.ADMIN}),
+    Permission.LIVE_MONITOR: frozenset({R.ADMIN, R.SUPERVISOR}),
     Permission.SELF: frozenset(R),
 }
 

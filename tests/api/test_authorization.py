@@ -75,7 +75,12 @@ EXPECTED: dict[tuple[str, str], frozenset[UserRole] | None] = {
     ("GET", "/grades.csv"): frozenset({A, S, U}),
     ("GET", "/grades/bands"): frozenset({A, S, U}),
     ("PUT", "/grades/bands"): frozenset({A}),
+    # live board (the WebSocket routes authenticate on their own: tests/api/test_live.py)
+    ("GET", "/live/calls"): frozenset({A, S}),
+    ("GET", "/live/calls/{call_id}"): frozenset({A, S}),
 }
+#: WebSocket routes: live audio in (API key and signature) and listen-in (token + live.monitor).
+WEBSOCKETS = {"/live/audiohook", "/live/stream", "/live/calls/{call_id}/listen"}
 #: Values for path parameters (in every role's scope: all roles see call A-1).
 PATH_VALUES = {"call_id": "A-1", "username": "sup_b", "dispute_id": "1", "session_id": "1", "set_id": "1",
                "clip_id": "1"}
@@ -124,7 +129,7 @@ def test_non_api_routes_are_only_the_docs() -> None:
     app = create_app(Settings(), start_worker=False)
     others = {getattr(r, "path", "") for r in app.routes
               if not isinstance(r, APIRoute) and not hasattr(r, "effective_route_contexts")}
-    assert others <= {"/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc", "/console"}
+    assert others <= {"/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc", "/console"} | WEBSOCKETS
 
 
 def _request(client: TestClient, method: str, path: str, headers: dict[str, str]) -> Any:
