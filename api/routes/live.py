@@ -260,8 +260,8 @@ async def stream(ws: WebSocket) -> None:
         call = hub.start(start)
         pump = _Pump(hub, call)
         queue, listener = _subscribe(ws, hub, call.call_id)
-        with hub._lock:  # the streaming peer hears its own transcript and alerts (no audio back)
-            hub._calls[call.call_id].listeners.append(lambda k, p: None if k == "audio" else listener(k, p))
+        # the streaming peer hears its own transcript and alerts (no audio back; "ended" is sent below)
+        hub.add_listener(call.call_id, lambda k, p: None if k in ("audio", "ended") else listener(k, p))
         sender = asyncio.create_task(_drain(ws, queue))
         await ws.send_text(json.dumps({"type": "accepted", "call_id": call.call_id, "at": time.time()}))
         while True:

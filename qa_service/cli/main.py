@@ -20,6 +20,7 @@ log = logging.getLogger(__name__)
 #: Command modules under ``qa_service.cli``, each exposing ``register(app: typer.Typer)``.
 COMMAND_MODULES = (
     "models_cmd",  # qa-service models
+    "live_cmd",  # qa-service simulate-live
     "analyze_cmd",  # qa-service analyze, eval
     "score_cmd",  # qa-service score
     "classify_cmd",  # qa-service classify, train-classifier, eval-classifier

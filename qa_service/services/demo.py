@@ -81,14 +81,14 @@ def ensure_demo_users(ctx: ServiceContext) -> list[DemoLogin]:
     """One user per role for trying the console on the sample calls (made once; existing users with the
     same names are left as they are). The supervisor and trainer see every team of the stored calls;
     the agent is the agent of the first stored call."""
-    from sqlalchemy import distinct, select
+    from sqlalchemy import select
 
     from qa_service.services.users import NewUser, add_user
     from qa_service.store.models import Call, User
     from qa_service.store.states import UserRole
 
     with ctx.session() as session:
-        teams = tuple(sorted(t for t in session.scalars(select(distinct(Call.team))) if t))
+        teams = tuple(sorted(t for t in session.scalars(select(Call.team).distinct()) if t))
         agent = session.scalar(select(Call.agent_id).where(Call.agent_id.is_not(None)).order_by(Call.id).limit(1))
         wanted = [("demo-admin", UserRole.ADMIN, (), None, True),
                   ("demo-supervisor", UserRole.SUPERVISOR, teams, None, False),
@@ -97,8 +97,10 @@ def ensure_demo_users(ctx: ServiceContext) -> list[DemoLogin]:
                   ("demo-agent", UserRole.AGENT, (), agent, False)]
         existing = set(session.scalars(select(User.username)))
         for name, role, scope, agent_id, pii in wanted:
-            if name not in existing and (role is not UserRole.AGENT or agent_id):
+            needs = {UserRole.AGENT: bool(agent_id), UserRole.SUPERVISOR: bool(teams), UserRole.TRAINER: bool(teams)}
+            if name not in existing and needs.get(role, True):
                 add_user(session, NewUser(name, role, DEMO_PASSWORD, teams=scope, agent_id=agent_id, pii_access=pii,
                                           display_name=name))
                 log.info("demo user %s (%s) created", name, role.value)
-        return [DemoLogin(name, role.value) for name, role, *_ in wanted]
+        made = set(session.scalars(select(User.username)))
+        return [DemoLogin(name, role.value) for name, role, *_ in wanted if name in made]

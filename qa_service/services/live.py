@@ -209,6 +209,12 @@ class LiveHub:
                          detail={"live_call_id": call_id, "recorded": False})
         return view
 
+    def add_listener(self, call_id: str, listener: Listener) -> None:
+        """Events of a call for its own peer (no audit: it is not a person listening in)."""
+        entry = self._entry(call_id)
+        with self._lock:
+            entry.listeners.append(listener)
+
     def stop_listening(self, call_id: str, listener: Listener) -> None:
         with self._lock:
             entry = self._calls.get(call_id)
