@@ -78,6 +78,7 @@ class LiveCallView:
     source: str
     state: str  # live, ended, stored
     position_s: float
+    rate: int  # of the audio relayed to listeners (mono PCM16)
     utterances: tuple[LiveUtterance, ...]
     alerts: tuple[Alert, ...]
     stored_call_id: str | None
@@ -224,7 +225,7 @@ class LiveHub:
     @staticmethod
     def _view(e: _Entry) -> LiveCallView:
         c = e.call
-        return LiveCallView(c.call_id, e.start.agent_id, e.start.team, e.start.source, e.state, c.position_s,
+        return LiveCallView(c.call_id, e.start.agent_id, e.start.team, e.start.source, e.state, c.position_s, c.rate,
                             tuple(sorted(c.utterances, key=lambda u: u.start_s)), tuple(c.alerts), e.stored)
 
     def close(self) -> None:

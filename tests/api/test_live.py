@@ -12,15 +12,14 @@ import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
-import numpy as np
 import pytest
 from fastapi.testclient import TestClient
+from live_support import AGENT_SAYS, CUSTOMER_SAYS, call_audio, fake_recogniser
 from starlette.websockets import WebSocketDisconnect
 
 from api import create_app
 from qa_service.live import signature
 from qa_service.live.codec import ulaw_encode
-from qa_service.live.stream import Chunk
 from qa_service.services.context import ServiceContext
 from qa_service.services.live import LiveHub
 from qa_service.settings import Settings
@@ -28,16 +27,6 @@ from qa_service.settings import Settings
 Tokens = Callable[[str], dict[str, str]]
 API_KEY = "pbx-key-1"
 SECRET = base64.b64encode(b"a very secret client secret!").decode()
-AGENT_SAYS, CUSTOMER_SAYS = "您好，建设银行，工号1023为您服务。这个我不知道", "我要投诉你们的服务"
-
-
-def fake_recogniser(chunk: Chunk, language: str) -> list[tuple[str, float, float]]:
-    """The agent's tone is 300 Hz, the customer's 500 Hz: each 'says' their line."""
-    spectrum = np.abs(np.fft.rfft(chunk.samples))
-    peak = np.argmax(spectrum) * 16000 / chunk.samples.size
-    return [(AGENT_SAYS if peak < 400 else CUSTOMER_SAYS, 0.0, chunk.end_s - chunk.start_s)]
-
-
 @pytest.fixture
 def live(api_settings: Settings) -> Iterator[TestClient]:
     settings = api_settings.model_copy(update={"live_api_keys": {API_KEY: SECRET}, "live_silence_s": 3.0})
@@ -45,21 +34,6 @@ def live(api_settings: Settings) -> Iterator[TestClient]:
     app.state.live_hub = LiveHub(ServiceContext(settings), recogniser=fake_recogniser)
     with TestClient(app, raise_server_exceptions=False) as c:
         yield c
-
-
-def _speech(seconds: float, freq: float, rate: int = 8000) -> np.ndarray:
-    t = np.arange(int(seconds * rate)) / rate
-    return (0.3 * np.sin(2 * np.pi * freq * t)).astype(np.float32)
-
-
-def _call_audio() -> np.ndarray:
-    """external (customer) and internal (agent), 8 kHz: the agent speaks, then the customer, then quiet."""
-    quiet = np.zeros(int(0.8 * 8000), np.float32)
-    agent = np.concatenate([_speech(1.5, 300), quiet, np.zeros(12000, np.float32), quiet, np.zeros(32000, np.float32)])
-    customer = np.concatenate([np.zeros(12000 + quiet.size, np.float32), _speech(1.5, 500), quiet,
-                               np.zeros(32000, np.float32)])
-    n = min(agent.size, customer.size)
-    return np.stack([customer[:n], agent[:n]], axis=1)  # external, internal
 
 
 def _headers(session_id: str) -> dict[str, str]:
@@ -96,7 +70,7 @@ def _wait_stored(client: TestClient, headers: dict[str, str], call_id: str) -> d
 
 def test_audiohook_handshake_ping_pause_resume_close(live: TestClient, token_of: Tokens) -> None:
     sid = "0b6a4f6e-1111-4222-8333-944455556666"
-    audio = _call_audio()
+    audio = call_audio()
     with live.websocket_connect("/live/audiohook", headers=_headers(sid)) as ws:
         ws.send_text(_open(sid))
         opened = json.loads(ws.receive_text())
@@ -152,7 +126,7 @@ def test_audiohook_refuses_bad_signatures_and_protocol_errors(live: TestClient) 
 
 def test_plain_stream_sequence_numbers_and_listen_in(live: TestClient, token_of: Tokens) -> None:
     token = token_of("sup_a")["Authorization"].split()[1]
-    audio = _call_audio()[:, ::-1]  # agent on channel 0
+    audio = call_audio()[:, ::-1]  # agent on channel 0
     pcm = (audio * 32767).astype("<i2")
     meta = {"call_id": "LIVE-2", "agent_id": "A2", "team": "A", "language": "zh", "format": "PCM16", "rate": 8000,
             "channels": 2, "agent_channel": 0}

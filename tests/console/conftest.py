@@ -18,11 +18,13 @@ from playwright.sync_api import Browser, Page, sync_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "api"))
 
+from live_support import LIVE_KEY, fake_recogniser
 from seed import PASSWORD, seed
 from seed_centre import seed_centre
 
 from api import create_app
 from qa_service.services.context import ServiceContext
+from qa_service.services.live import LiveHub
 from qa_service.settings import Settings
 from qa_service.store.db import dispose_engines
 from qa_service.store.migrate import upgrade
@@ -46,14 +48,15 @@ def console_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     import uvicorn
 
     work = tmp_path_factory.mktemp("console")
-    settings = Settings(data_dir=work / "data", calibration_sample_rate=0.0)
+    settings = Settings(data_dir=work / "data", calibration_sample_rate=0.0, live_api_keys={LIVE_KEY: "c2VjcmV0"})
     upgrade(settings)
     ctx = ServiceContext(settings)
     seed(ctx, work / "audio_in")
     seed_centre(ctx, work / "centre_audio")
     port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(settings, start_worker=False), host="127.0.0.1", port=port,
-                                           log_level="warning", access_log=False))
+    app = create_app(settings, start_worker=False)
+    app.state.live_hub = LiveHub(ctx, recogniser=fake_recogniser)  # the UI is the point here, not the model
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", access_log=False))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 30

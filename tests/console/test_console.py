@@ -18,8 +18,8 @@ Login = Callable[[Page, str], None]
 Shot = Callable[[Page, str], Path]
 
 NAV = {
-    "admin": {"queue", "disputes", "calibration", "coaching", "stats", "compliance", "audit", "uploads"},
-    "sup_a": {"queue", "disputes", "calibration", "coaching", "stats", "compliance", "uploads"},
+    "admin": {"queue", "live", "disputes", "calibration", "coaching", "stats", "compliance", "audit", "uploads"},
+    "sup_a": {"queue", "live", "disputes", "calibration", "coaching", "stats", "compliance", "uploads"},
     "trainer_a": {"queue", "calibration", "coaching"},
     "auditor": {"queue", "disputes", "stats", "compliance", "audit"},
     "agent_a1": {"mine", "disputes"},
@@ -194,3 +194,35 @@ def test_upload_shows_progress_and_result(page: Page, login: Login, tmp_path: Pa
     page.fill("#upload-form textarea[name=metadata]", '{"team": "A"}')
     page.click("#upload-form button[type=submit]")
     expect(page.locator("#upload-form .status")).to_contain_text("accepted")
+
+
+def test_live_board_shows_an_alert_and_a_growing_transcript(page: Page, login: Login, shot: Shot,
+                                                            console_url: str) -> None:
+    import asyncio
+    import threading
+
+    import numpy as np
+    from live_support import LIVE_KEY, call_audio
+
+    from qa_service.live.simulate import SimCall, stream_plain
+
+    audio = call_audio()[:, ::-1]  # agent first
+    audio = np.concatenate([audio, audio])  # about 14 s: long enough to open the board and listen in
+    sim = SimCall("LIVE-UI", audio.astype(np.float32), "zh", agent_id="A1", team="A")
+    url = console_url.replace("http://", "ws://")
+    done: dict[str, object] = {}
+    streaming = threading.Thread(target=lambda: done.update(r=asyncio.run(stream_plain(url, sim, api_key=LIVE_KEY))))
+    login(page, "sup_a")
+    page.goto(f"{console_url}/console/#/live")
+    streaming.start()
+    row = page.locator("#live-board tbody tr", has_text="LIVE-UI")
+    expect(row).to_be_visible(timeout=10_000)
+    row.click()
+    expect(page.locator("#live-transcript li").first).to_be_visible(timeout=15_000)
+    expect(page.locator("#live-alerts li", has_text="complaint")).to_be_visible(timeout=15_000)
+    first = page.locator("#live-transcript li").count()
+    expect(page.locator("#live-transcript li")).not_to_have_count(first, timeout=15_000)  # it grows
+    shot(page, "live-board-sup_a")
+    streaming.join(timeout=60)
+    result = done["r"]
+    assert result.error is None and result.stored_call_id == "LIVE-UI"  # type: ignore[attr-defined]

@@ -7,11 +7,13 @@ import { queuePage } from "./queue.js";
 import { callPage } from "./call.js";
 import { calibrationPage, coachingPage, disputesPage } from "./workflows.js";
 import { auditPage, compliancePage, statsPage, uploadPage } from "./reports.js";
+import { livePage } from "./live.js";
 
 // page → the permission it needs (pages a role lacks are neither shown nor opened)
 const PAGES = [
   { path: "queue", label: "queue", needs: "calls.read", hideFor: ["agent"], render: queuePage },
   { path: "mine", label: "myCalls", needs: "calls.respond", render: (main) => queuePage(main, { mine: true }) },
+  { path: "live", label: "live", needs: "live.monitor", render: livePage },
   { path: "disputes", label: "disputes", needs: "disputes.read", render: disputesPage },
   { path: "calibration", label: "calibration", needs: "calibration.rate", render: calibrationPage },
   { path: "coaching", label: "coaching", needs: "coaching.read", render: coachingPage },

@@ -6,7 +6,7 @@ const STRINGS = {
   queue: ["Flagged calls", "待查通话"], calls: ["Calls", "通话"], disputes: ["Disputes", "申诉"],
   calibration: ["Calibration", "校准"], coaching: ["Coaching sets", "培训集"], compliance: ["Compliance", "合规审计"],
   audit: ["Audit log", "审计日志"], stats: ["Statistics", "统计"], uploads: ["Upload", "上传"],
-  myCalls: ["My calls", "我的通话"],
+  myCalls: ["My calls", "我的通话"], live: ["Live calls", "实时监听"], alerts: ["Alerts", "告警"],
   agent: ["Agent", "座席"], team: ["Team", "班组"], from: ["From", "起"], to: ["To", "止"],
   direction: ["Direction", "方向"], score: ["Score", "得分"], scoreMin: ["Score ≥", "得分 ≥"], scoreMax: ["Score ≤", "得分 ≤"],
   flag: ["Flag", "标记原因"], reviewState: ["Review", "复核"], sort: ["Sort", "排序"], apply: ["Apply", "筛选"],
