@@ -54,8 +54,13 @@ async def token_cache(request: Request) -> auth.TokenCache:
 async def current_principal(ctx: Annotated[ServiceContext, Depends(get_context)],
                             tokens: Annotated[auth.TokenCache, Depends(token_cache)],
                             token: Annotated[str, Depends(bearer_token)]) -> Principal:
+    return await principal_of_token(ctx, tokens, token)
+
+
+async def principal_of_token(ctx: ServiceContext, tokens: auth.TokenCache, token: str) -> Principal:
     """The signed-in person: from this process's token cache, else checked in the database (in the
-    thread pool: the database call blocks)."""
+    thread pool: the database call blocks). WebSocket routes, which cannot use the bearer header,
+    call it with their ``?token=``."""
     cached = tokens.get(token)
     if cached is not None:
         return cached

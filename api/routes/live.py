@@ -28,14 +28,13 @@ import numpy as np
 from fastapi import APIRouter, Depends, Request, WebSocket, WebSocketDisconnect
 from starlette.concurrency import run_in_threadpool
 
-from api.deps import Require
+from api.deps import Require, principal_of_token
 from qa_service.domain import Direction, Role
 from qa_service.errors import LiveProtocolError, QAError, SignatureError
 from qa_service.live import signature
 from qa_service.live.audiohook import Session
 from qa_service.live.call import LiveCall
 from qa_service.live.codec import decode_frame
-from qa_service.services import auth
 from qa_service.services.access import Permission, Principal
 from qa_service.services.dispatch import Dispatcher
 from qa_service.services.live import LiveCallView, LiveHub, LiveStart
@@ -94,8 +93,9 @@ class _Pump:
         alerts = self.call.tick()
         if alerts:
             self.hub.publish(self.call.call_id, [("alert", a) for a in alerts])
-        mono = (np.clip(samples.mean(axis=1), -1, 1) * 32767).astype("<i2").tobytes()
-        self.hub.publish(self.call.call_id, [("audio", mono)])
+        if self.hub.has_listeners(self.call.call_id):
+            mono = (np.clip(samples.mean(axis=1), -1, 1) * 32767).astype("<i2").tobytes()
+            self.hub.publish(self.call.call_id, [("audio", mono)])
 
     def _submit(self, cid: int, chunk: Any) -> None:
         fut = self.loop.run_in_executor(self.hub.executor, self.hub.transcribe, self.call, cid, chunk)
@@ -311,16 +311,8 @@ async def stream(ws: WebSocket) -> None:
 async def listen(ws: WebSocket, call_id: str, token: str = "") -> None:
     """Silent monitor: the call's audio (PCM16 mono, at the call's rate) and its events. The browser
     signs in with ``?token=`` (a WebSocket cannot send headers); nothing it sends is played."""
-    tokens: auth.TokenCache = ws.app.state.tokens
-    ctx = ws.app.state.live_hub.ctx
     try:
-        principal = tokens.get(token)
-        if principal is None:
-            def check() -> Principal:
-                with ctx.session() as session:
-                    return tokens.check(session, token)
-
-            principal = await run_in_threadpool(check)
+        principal = await principal_of_token(hub_of(ws.app).ctx, ws.app.state.tokens, token)
         principal.require(Permission.LIVE_MONITOR)
     except QAError as exc:
         await ws.close(code=1008, reason=exc.message[:120])

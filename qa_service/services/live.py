@@ -24,15 +24,16 @@ from sqlalchemy import select
 
 from qa_service.domain import CallMetadata, Direction, Role
 from qa_service.domain.audio import Audio
-from qa_service.errors import Conflict, NotFound, RubricError
+from qa_service.errors import Conflict, NotFound
 from qa_service.ingest.upload import UploadItem, upload_and_queue
 from qa_service.live.call import Alert, LiveCall, LiveUtterance
 from qa_service.live.checks import LiveChecks
 from qa_service.live.stream import Chunk
-from qa_service.rubrics import load_rubrics, select_rubric
+from qa_service.rubrics import select_rubric
 from qa_service.services.access import Permission, Principal
 from qa_service.services.context import ServiceContext
 from qa_service.services.dispatch import Dispatcher
+from qa_service.services.reviews import rubrics_from
 from qa_service.store import audit
 from qa_service.store.models import Call
 from qa_service.store.states import AuditAction
@@ -103,17 +104,16 @@ class LiveHub:
         self._calls: dict[str, _Entry] = {}
         self._lock = threading.Lock()
         self._keep_ended = keep_ended
+        self._rubrics = rubrics_from(ctx.settings)
 
     # ------------------------------------------------------------------ calls
     def start(self, s: LiveStart) -> LiveCall:
         settings = self.ctx.settings
         meta = CallMetadata(s.call_id, s.direction, s.language, s.agent_id, s.team,
                             started_at=datetime.now(UTC))
-        try:
-            rubric = select_rubric(load_rubrics(settings.rubric_dir, settings.rubric_vars), meta, s.language)
-        except RubricError as exc:
-            log.warning("live call %s: no rubric for live checks (%s)", s.call_id, exc.reason)
-            rubric = None
+        rubric = select_rubric(self._rubrics(), meta, s.language)  # loaded once, again only when the files change
+        if rubric is None:
+            log.warning("live call %s: no rubric for live checks", s.call_id)
         call = LiveCall(s.call_id, meta, s.rate, s.roles, s.language,
                         LiveChecks(rubric, silence_s=settings.live_silence_s))
         with self._lock:
@@ -209,6 +209,11 @@ class LiveHub:
             audit.record(session, AuditAction.LIVE_LISTEN, user_id=principal.user_id, client=client,
                          detail={"live_call_id": call_id, "recorded": False})
         return view
+
+    def has_listeners(self, call_id: str) -> bool:
+        with self._lock:
+            entry = self._calls.get(call_id)
+            return bool(entry and entry.listeners)
 
     def add_listener(self, call_id: str, listener: Listener) -> None:
         """Events of a call for its own peer (no audit: it is not a person listening in)."""

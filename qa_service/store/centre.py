@@ -19,7 +19,7 @@ from qa_service.errors import InvalidRequest
 from qa_service.store.models import AuditEvent, Call, CallLabel, Scorecard
 from qa_service.store.periods import PERIODS, UNKNOWN, GroupBy, group_expression, periods_between
 from qa_service.store.states import AuditAction, LabelKind
-from qa_service.store.stats import Scope
+from qa_service.store.stats import Scope, count_if
 
 
 @dataclass
@@ -43,10 +43,6 @@ class GroupTally:
     campaigns: dict[str, int] = field(default_factory=dict)
     labels: dict[str, dict[str, int]] = field(default_factory=dict)  # kind → label → calls
     outcomes: dict[str, dict[str, int]] = field(default_factory=dict)  # campaign → outcome → calls
-
-
-def _count_if(condition: ColumnElement[bool]) -> Any:
-    return func.sum(case((condition, 1), else_=0))
 
 
 def _grouped(stmt: Any, group: GroupBy, *others: Any) -> Any:
@@ -97,10 +93,10 @@ def tally(session: Session, scope: Scope, group: GroupBy, *, agent_id: str | Non
     cond = [*scope.conditions(), *([Call.agent_id == agent_id] if agent_id is not None else [])]
     out: dict[str, GroupTally] = defaultdict(GroupTally)
 
-    stmt = (select(g, func.count(), _count_if(Call.direction == Direction.INBOUND.value),
-                   _count_if(Call.direction == Direction.OUTBOUND.value), func.count(distinct(Call.agent_id)),
+    stmt = (select(g, func.count(), count_if(Call.direction == Direction.INBOUND.value),
+                   count_if(Call.direction == Direction.OUTBOUND.value), func.count(distinct(Call.agent_id)),
                    func.count(Call.duration_s), func.sum(Call.duration_s), func.count(distinct(Call.customer_ref_hash)),
-                   *(_count_if(Call.campaign == c.value) for c in Campaign))
+                   *(count_if(Call.campaign == c.value) for c in Campaign))
             .select_from(Call).where(*cond))
     stmt = _grouped(stmt, group)
     for key, n, inbound, outbound, agents, timed, talk, customers, *campaigns in session.execute(stmt):

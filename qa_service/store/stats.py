@@ -112,7 +112,8 @@ def outcomes_by_campaign(session: Session, scope: Scope) -> dict[str, dict[str, 
     return out
 
 
-def _count_if(condition: ColumnElement[bool]) -> Any:
+def count_if(condition: ColumnElement[bool]) -> Any:
+    """SUM(CASE WHEN condition THEN 1 ELSE 0 END): rows meeting a condition, in an aggregate query."""
     return func.sum(case((condition, 1), else_=0))
 
 
@@ -125,8 +126,8 @@ def quality(session: Session, scope: Scope) -> dict[str, float | int | None]:
                               FindingRow.final_outcome == Outcome.FAIL.value)
     stmt = (select(func.count(), func.avg(Scorecard.final_score),
                    func.sum(cast(Scorecard.final_passed, Integer)),
-                   _count_if(unsettled), _count_if(critical),
-                   _count_if(Call.review_state == ReviewState.REVIEWED.value),
+                   count_if(unsettled), count_if(critical),
+                   count_if(Call.review_state == ReviewState.REVIEWED.value),
                    func.avg(Scorecard.score))
             .join(Call, Call.id == Scorecard.call_pk).where(*scope.conditions()))
     n, avg, passed, review, auto_failed, reviewed, auto_avg = session.execute(stmt).one()
