@@ -24,6 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from qa_service.domain import Direction, Role
+from qa_service.live.call import Alert
 from qa_service.live.simulate import FRAME_S, SimCall, load_call
 from qa_service.services.context import ServiceContext
 from qa_service.services.live import LiveHub, LiveStart
@@ -57,7 +58,7 @@ def trial(hub: LiveHub, calls: list[SimCall], n: int) -> dict[str, float]:
     def run(i: int, sim: SimCall) -> None:
         call = hub.start(LiveStart(f"{sim.call_id}-{n}-{i}", None, sim.team, Direction.INBOUND, sim.language, 8000,
                                    (Role.AGENT, Role.CUSTOMER), "bench"))
-        futures: list[Future[object]] = []
+        futures: list[Future[list[Alert]]] = []
         step = int(FRAME_S * 8000)
         start = time.monotonic()
         for k, j in enumerate(range(0, sim.audio.shape[0], step)):
@@ -65,10 +66,10 @@ def trial(hub: LiveHub, calls: list[SimCall], n: int) -> dict[str, float]:
             if ahead > 0:
                 time.sleep(ahead)
             for cid, chunk in call.feed(sim.audio[j:j + step]):
-                futures.append(hub.executor.submit(hub.transcribe, call, cid, chunk))
+                futures.append(hub.submit(call, cid, chunk))
             call.tick()
         for cid, chunk in call.end():
-            futures.append(hub.executor.submit(hub.transcribe, call, cid, chunk))
+            futures.append(hub.submit(call, cid, chunk))
         for f in futures:
             f.result()
         with lock:

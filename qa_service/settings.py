@@ -108,6 +108,8 @@ class Settings(BaseSettings):
         default_factory=dict, description="Live audio in: API key → client secret (base64), as configured in the "
         "PBX (AudioHook: the integration's API key and client secret). Empty: live connections are refused.")
     live_silence_s: float = Field(default=15.0, gt=0, description="Live alert after this long with no one speaking.")
+    live_partial_s: float = Field(default=1.5, ge=0, description="Partial transcripts of the words being "
+                                  "spoken, at most this often per channel, for whoever listens in (0: none).")
     live_asr_workers: int = Field(default=2, ge=1, description="Threads transcribing live calls in one API process.")
     stats_cache_size: int = Field(
         default=256, ge=0, description="Computed statistics (centre figures, compliance, grades) kept per API "

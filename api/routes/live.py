@@ -90,6 +90,8 @@ class _Pump:
     def feed(self, samples: np.ndarray) -> None:
         for cid, chunk in self.call.feed(samples):
             self._submit(cid, chunk)
+        for fut in self.hub.submit_partials(self.call):
+            self._track(asyncio.wrap_future(fut))
         alerts = self.call.tick()
         if alerts:
             self.hub.publish(self.call.call_id, [("alert", a) for a in alerts])
@@ -98,7 +100,9 @@ class _Pump:
             self.hub.publish(self.call.call_id, [("audio", mono)])
 
     def _submit(self, cid: int, chunk: Any) -> None:
-        fut = self.loop.run_in_executor(self.hub.executor, self.hub.transcribe, self.call, cid, chunk)
+        self._track(asyncio.wrap_future(self.hub.submit(self.call, cid, chunk)))
+
+    def _track(self, fut: asyncio.Future[Any]) -> None:
         self.tasks.add(fut)
         fut.add_done_callback(self.tasks.discard)
 

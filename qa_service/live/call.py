@@ -1,7 +1,8 @@
 """One live call: audio frames in, per channel cut into chunks (:mod:`qa_service.live.stream`), each
 chunk transcribed (by the caller, off the event loop: :meth:`LiveCall.transcribed` takes the result),
-the transcript growing utterance by utterance, live checks raising alerts, and at the end the whole
-recording as a stereo 16 kHz WAV (agent on channel 0) for the batch pipeline.
+the transcript growing utterance by utterance (partial transcripts of an utterance still being spoken
+in between), live checks raising alerts, and at the end the whole recording as a stereo WAV at the
+incoming rate, samples as received (agent on channel 0), for the batch pipeline.
 
 Every final utterance records its latency: from the arrival of the chunk's last audio to its text.
 Alerts record their delay after the end of the words that set them off (in call time, how far the
@@ -20,8 +21,8 @@ import numpy as np
 import numpy.typing as npt
 
 from qa_service.domain import CallMetadata, CallTranscript, Role, Utterance, Word
-from qa_service.domain.audio import SAMPLE_RATE
 from qa_service.live.checks import AlertSpec, LiveChecks
+from qa_service.live.codec import pcm16
 from qa_service.live.stream import ChannelStream, Chunk, VadConfig
 
 
@@ -34,6 +35,18 @@ class LiveUtterance:
     end_s: float
     text: str
     latency_s: float  # audio arrival → final text
+
+
+@dataclass(frozen=True)
+class LivePartial:
+    """The text so far of an utterance still being spoken (replaced by its final utterance)."""
+
+    channel: int
+    role: str
+    start_s: float
+    end_s: float
+    text: str
+    latency_s: float  # audio arrival → this text
 
 
 @dataclass(frozen=True)
@@ -90,6 +103,10 @@ class LiveCall:
             self._pending[cid] = chunk.start_s
         return cid, chunk
 
+    def partials(self) -> list[Chunk]:
+        """Snapshots of the utterances being spoken, for partial transcripts (see ChannelStream.partial)."""
+        return [c for s in self._streams if (c := s.partial()) is not None]
+
     def end(self) -> list[tuple[int, Chunk]]:
         """The call is over: the chunks still in progress."""
         self.ended = True
@@ -124,6 +141,16 @@ class LiveCall:
             alerts += self._raise(self.checks.after_utterance(t, utt))
         return alerts + self.tick()
 
+    def partial_transcribed(self, chunk: Chunk, segments: Sequence[tuple[str, float, float]]) -> LivePartial | None:
+        """The recogniser's text for a partial snapshot; None when it came too late (its utterance is
+        final already) or is empty."""
+        text = " ".join(t.strip() for t, _, _ in segments if t.strip()) if self.language != "zh" else \
+            "".join(t.strip() for t, _, _ in segments)
+        if not text or self._streams[chunk.channel].open_start_s != chunk.start_s:
+            return None
+        return LivePartial(chunk.channel, self.roles[chunk.channel].value, chunk.start_s, chunk.end_s, text,
+                           time.monotonic() - chunk.arrived)
+
     def tick(self) -> list[Alert]:
         """Time-based checks (call it as audio arrives)."""
         with self._lock:
@@ -146,15 +173,16 @@ class LiveCall:
 
     # ------------------------------------------------------------------ the recording
     def write_recording(self, path: Path) -> Path:
-        """Stereo 16 kHz PCM16 WAV, the agent's channel first (a single channel is written mono)."""
+        """PCM16 WAV at the incoming rate, the samples as they came in, the agent's channel first (stereo;
+        a single channel is written mono)."""
         chans = [s.whole() for s in self._streams]
         n = max((c.size for c in chans), default=0)
         chans = [np.pad(c, (0, n - c.size)) for c in chans]
         order = sorted(range(len(chans)), key=lambda i: 0 if self.roles[i] is Role.AGENT else 1)
-        pcm = (np.clip(np.stack([chans[i] for i in order], axis=1), -1, 1) * 32767).astype("<i2")
+        pcm = pcm16(np.stack([chans[i] for i in order], axis=1))
         with wave.open(str(path), "wb") as w:
             w.setnchannels(len(chans))
             w.setsampwidth(2)
-            w.setframerate(SAMPLE_RATE)
+            w.setframerate(self.rate)
             w.writeframes(pcm.tobytes())
         return path

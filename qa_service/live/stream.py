@@ -1,7 +1,9 @@
 """One live channel's audio cut into utterance-sized chunks by an energy voice-activity detector, ready
 for the recogniser: a chunk ends after :attr:`VadConfig.end_silence_s` of quiet following speech, or
 when it reaches :attr:`VadConfig.max_chunk_s`. Input at 8 or 16 kHz; chunks at 16 kHz (the rate every
-recogniser here expects). The channel also keeps the whole recording and when speech was last heard."""
+recogniser here expects). While a chunk is still open, :meth:`ChannelStream.partial` hands out a snapshot of
+it every :attr:`VadConfig.partial_s` for a partial (interim) transcript. The channel also keeps the whole
+recording as it arrived (the incoming rate, samples unchanged) and when speech was last heard."""
 
 from __future__ import annotations
 
@@ -23,6 +25,7 @@ class VadConfig:
     end_silence_s: float = 0.6
     max_chunk_s: float = 12.0
     min_speech_s: float = 0.25  # shorter bursts (clicks, breaths) are dropped
+    partial_s: float = 1.5  # a partial transcript of the open chunk at most this often (0: none)
 
 
 @dataclass(frozen=True)
@@ -32,6 +35,7 @@ class Chunk:
     end_s: float
     samples: npt.NDArray[np.float32]  # 16 kHz mono
     arrived: float  # time.monotonic() when its last audio arrived
+    partial: bool = False  # a snapshot of a chunk still open (its final chunk comes later)
 
 
 def to_16k(samples: npt.NDArray[np.float32], rate: int) -> npt.NDArray[np.float32]:
@@ -58,15 +62,21 @@ class ChannelStream:
     _quiet_s: float = 0.0
     _noise: float = 0.005
     _history: deque[npt.NDArray[np.float32]] = field(default_factory=lambda: deque(maxlen=5))
+    _partial_at_s: float = 0.0  # where the open chunk's last partial snapshot ended
     position_s: float = 0.0  # audio received, seconds
     last_speech_s: float = 0.0
-    recording: list[npt.NDArray[np.float32]] = field(default_factory=list)  # 16 kHz, whole call
+    rate: int | None = None  # of the incoming audio (fixed by the first frame)
+    recording: list[npt.NDArray[np.float32]] = field(default_factory=list)  # as received, whole call
 
     def feed(self, samples: npt.NDArray[np.float32], rate: int, *, now: float | None = None) -> list[Chunk]:
         """Add audio; the chunks it completes."""
         arrived = time.monotonic() if now is None else now
+        if self.rate is None:
+            self.rate = rate
+        elif rate != self.rate:
+            raise ValueError(f"audio at {rate} Hz on a channel that started at {self.rate} Hz")
         audio = to_16k(samples, rate)
-        self.recording.append(audio)
+        self.recording.append(samples.astype(np.float32, copy=True))
         self._pending.append(audio)
         buffered = np.concatenate(self._pending) if len(self._pending) > 1 else self._pending[0]
         step = int(FRAME_S * SAMPLE_RATE)
@@ -113,6 +123,23 @@ class ChannelStream:
             return None
         return Chunk(self.channel, start, self.position_s, samples, arrived)
 
+    @property
+    def open_start_s(self) -> float | None:
+        """Where the chunk in progress began (None between chunks)."""
+        return self._chunk_start_s
+
+    def partial(self, *, now: float | None = None) -> Chunk | None:
+        """A snapshot of the open chunk, when it has speech enough and :attr:`VadConfig.partial_s` has
+        passed since the last one (or since it opened)."""
+        cfg, start = self.config, self._chunk_start_s
+        if cfg.partial_s <= 0 or start is None or self._speech_s < cfg.min_speech_s:
+            return None
+        if self.position_s - max(start, self._partial_at_s) < cfg.partial_s:
+            return None
+        self._partial_at_s = self.position_s
+        return Chunk(self.channel, start, self.position_s, np.concatenate(self._chunk),
+                     time.monotonic() if now is None else now, partial=True)
+
     def flush(self, *, now: float | None = None) -> Chunk | None:
         """The chunk in progress at the end of the call."""
         if self._chunk_start_s is None:
@@ -120,4 +147,5 @@ class ChannelStream:
         return self._close(time.monotonic() if now is None else now)
 
     def whole(self) -> npt.NDArray[np.float32]:
+        """The channel's audio as received (at :attr:`rate`)."""
         return np.concatenate(self.recording) if self.recording else np.zeros(0, np.float32)

@@ -3,6 +3,10 @@ transcribed chunk by chunk on a thread pool (the recogniser of the call's langua
 finished when the connection closes — the recording stored and queued for the batch pipeline like an
 upload, so its final scores are those of any recorded call.
 
+Partial transcripts (the words of an utterance still being spoken) are for whoever is listening in:
+they are made only while someone listens and only when the pool has a thread free, so they never
+delay a final utterance (the one alerts and the stored transcript are made from).
+
 Who may watch: the live board and listen-in are for supervisors (of the call's team) and admins; each
 listen-in is in the audit log at once (``live_listen``, the call id in the detail) and again, with the
 stored call, when the call ends — so it counts as a monitored call (监听电话量)."""
@@ -13,7 +17,7 @@ import logging
 import tempfile
 import threading
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -28,7 +32,7 @@ from qa_service.errors import Conflict, NotFound
 from qa_service.ingest.upload import UploadItem, upload_and_queue
 from qa_service.live.call import Alert, LiveCall, LiveUtterance
 from qa_service.live.checks import LiveChecks
-from qa_service.live.stream import Chunk
+from qa_service.live.stream import Chunk, VadConfig
 from qa_service.rubrics import select_rubric
 from qa_service.services.access import Permission, Principal
 from qa_service.services.context import ServiceContext
@@ -40,7 +44,7 @@ from qa_service.store.states import AuditAction
 
 log = logging.getLogger(__name__)
 
-#: ``listener(kind, payload)``: kind "utterance", "alert", "audio" (bytes) or "ended"
+#: ``listener(kind, payload)``: kind "utterance", "partial", "alert", "audio" (bytes) or "ended"
 Listener = Callable[[str, Any], None]
 Recogniser = Callable[[Chunk, str], list[tuple[str, float, float]]]
 
@@ -101,6 +105,8 @@ class LiveHub:
         self.ctx = ctx
         self.recogniser = recogniser or whisper_recogniser(ctx)
         self.executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="live-asr")
+        self._workers = workers
+        self._in_flight = 0  # recognition jobs submitted and not yet done
         self._calls: dict[str, _Entry] = {}
         self._lock = threading.Lock()
         self._keep_ended = keep_ended
@@ -115,7 +121,8 @@ class LiveHub:
         if rubric is None:
             log.warning("live call %s: no rubric for live checks", s.call_id)
         call = LiveCall(s.call_id, meta, s.rate, s.roles, s.language,
-                        LiveChecks(rubric, silence_s=settings.live_silence_s))
+                        LiveChecks(rubric, silence_s=settings.live_silence_s),
+                        vad=VadConfig(partial_s=settings.live_partial_s))
         with self._lock:
             if s.call_id in self._calls and self._calls[s.call_id].state == "live":
                 raise Conflict(f"live call {s.call_id!r} is already in progress", call_id=s.call_id)
@@ -132,6 +139,36 @@ class LiveHub:
         if entry is None:
             raise NotFound(f"no live call {call_id!r}", call_id=call_id)
         return entry
+
+    def submit(self, call: LiveCall, chunk_id: int, chunk: Chunk) -> Future[list[Alert]]:
+        """Transcribe a final chunk on the pool."""
+        return self._counted(self.executor.submit(self.transcribe, call, chunk_id, chunk))
+
+    def submit_partials(self, call: LiveCall) -> list[Future[None]]:
+        """Partial transcripts of what is being said, when someone listens in and a thread is free."""
+        if not self.has_listeners(call.call_id):
+            return []
+        with self._lock:
+            free = self._workers - self._in_flight
+        if free <= 0:
+            return []
+        return [self._counted(self.executor.submit(self.transcribe_partial, call, chunk))
+                for chunk in call.partials()[:free]]
+
+    def _counted(self, fut: Future[Any]) -> Future[Any]:
+        def done(_: Future[Any]) -> None:
+            with self._lock:
+                self._in_flight -= 1
+
+        with self._lock:
+            self._in_flight += 1
+        fut.add_done_callback(done)
+        return fut
+
+    def transcribe_partial(self, call: LiveCall, chunk: Chunk) -> None:
+        partial = call.partial_transcribed(chunk, self.recogniser(chunk, call.language))
+        if partial is not None:
+            self.publish(call.call_id, [("partial", partial)])
 
     def transcribe(self, call: LiveCall, chunk_id: int, chunk: Chunk) -> list[Alert]:
         """Run in the hub's executor: the chunk's text into the call, and to its listeners."""

@@ -29,7 +29,8 @@ API_KEY = "pbx-key-1"
 SECRET = base64.b64encode(b"a very secret client secret!").decode()
 @pytest.fixture
 def live(api_settings: Settings) -> Iterator[TestClient]:
-    settings = api_settings.model_copy(update={"live_api_keys": {API_KEY: SECRET}, "live_silence_s": 3.0})
+    settings = api_settings.model_copy(update={"live_api_keys": {API_KEY: SECRET}, "live_silence_s": 3.0,
+                                            "live_partial_s": 0.3})
     app = create_app(settings, start_worker=False)
     app.state.live_hub = LiveHub(ServiceContext(settings), recogniser=fake_recogniser)
     with TestClient(app, raise_server_exceptions=False) as c:
@@ -137,8 +138,15 @@ def test_plain_stream_sequence_numbers_and_listen_in(live: TestClient, token_of:
             assert json.loads(monitor.receive_text())["call_id"] == "LIVE-2"
             for n, i in enumerate(range(0, pcm.shape[0], 1600), start=1):
                 ws.send_bytes(struct.pack(">I", n) + pcm[i:i + 1600].tobytes())
-            got = [monitor.receive() for _ in range(5)]
+                time.sleep(0.02)  # a partial transcript has time to come back before its utterance ends
+            got = []
+            while not any(m.get("text") and json.loads(m["text"])["type"] == "utterance" for m in got):
+                got.append(monitor.receive())
             assert any(m.get("bytes") for m in got)  # the audio is relayed
+            said = [json.loads(m["text"]) for m in got if m.get("text")]
+            partial = next(m for m in said if m["type"] == "partial")  # the words being spoken, before the final
+            assert partial["role"] == "agent" and partial["text"] == AGENT_SAYS and partial["latency_s"] >= 0
+            assert said[-1]["start_s"] == partial["start_s"] and said[-1]["end_s"] > partial["end_s"]
         ws.send_text(json.dumps({"type": "end"}))
         events = []
         while True:

@@ -1,7 +1,9 @@
 """Ten sample calls streamed at once, in real time, through the plain live protocol into a real server
 with the default recognisers: every alert the sample's answers call for fires (its delay after the
-triggering words is measured), no frame is lost, and each call ends stored and queued for the batch
-pipeline. Marked ``models``: it loads the real Whisper weights."""
+triggering words is measured), no frame is lost, and each call ends stored; the stored calls are then
+processed by the embedded worker, and the same audio ingested as ordinary recordings into a store of
+its own: each live call's scorecard equals batch processing's. Marked ``models``: it loads the real
+Whisper weights."""
 
 from __future__ import annotations
 
@@ -11,16 +13,25 @@ import logging
 import socket
 import threading
 import time
+import wave
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
 import pytest
+from sqlalchemy import select
 
 from api import create_app
-from qa_service.live.simulate import load_call, simulate
+from qa_service.ingest.upload import UploadItem, upload_and_queue
+from qa_service.live.codec import pcm16
+from qa_service.live.simulate import SimCall, load_call, simulate
+from qa_service.services.context import ServiceContext
+from qa_service.services.dispatch import LocalDispatcher
+from qa_service.services.local_worker import run_local
 from qa_service.settings import Settings
 from qa_service.store.db import dispose_engines
 from qa_service.store.migrate import upgrade
+from qa_service.store.models import Call, FindingRow, Scorecard
 
 pytestmark = pytest.mark.models
 log = logging.getLogger(__name__)
@@ -43,7 +54,7 @@ def expected_alerts(answer: dict) -> set[str]:
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Settings]]:
     import uvicorn
 
     work = tmp_path_factory.mktemp("live")
@@ -59,13 +70,51 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     thread.start()
     while not server.started:
         time.sleep(0.05)
-    yield f"ws://127.0.0.1:{port}"
+    yield f"ws://127.0.0.1:{port}", settings
     server.should_exit = True
     thread.join(timeout=30)
     dispose_engines()
 
 
-def test_ten_concurrent_live_calls(server: str) -> None:
+def outcomes(ctx: ServiceContext) -> dict[str, tuple[float, bool, dict[str, str]]]:
+    """call id → (score, passed, item → outcome) of every scored call in a store."""
+    with ctx.session() as session:
+        rows = session.execute(select(Call.id, Call.call_id, Scorecard.score, Scorecard.passed)
+                               .join(Scorecard, Scorecard.call_pk == Call.id)).all()
+        items = session.execute(select(FindingRow.call_pk, FindingRow.item_id, FindingRow.outcome)).all()
+    by_pk: dict[int, dict[str, str]] = {}
+    for pk, item, outcome in items:
+        by_pk.setdefault(pk, {})[item] = outcome
+    return {cid: (score, passed, by_pk.get(pk, {})) for pk, cid, score, passed in rows}
+
+
+def batch_of(calls: list[SimCall], work: Path) -> dict[str, tuple[float, bool, dict[str, str]]]:
+    """The audio the simulator sent, as 8 kHz stereo recordings (agent first) through ordinary ingest and
+    the embedded worker, in a store of its own."""
+    settings = Settings(data_dir=work / "batch")  # type: ignore[call-arg]
+    upgrade(settings)
+    ctx = ServiceContext(settings)
+    items = []
+    for call in calls:
+        path = work / f"{call.call_id}.wav"
+        with wave.open(str(path), "wb") as w:
+            w.setnchannels(2)
+            w.setsampwidth(2)
+            w.setframerate(8000)
+            sent = (np.clip(call.audio, -1, 1) * 32767).astype("<i2")  # as the simulator sends it
+            w.writeframes(pcm16(sent.astype(np.float32) / 32768.0).tobytes())
+        items.append(UploadItem(path, path.name, {"call_id": call.call_id, "language": call.language,
+                                                  "agent_id": call.agent_id, "team": call.team,
+                                                  "direction": call.direction, "agent_channel": 0}))
+    report = upload_and_queue(ctx, LocalDispatcher(), items, source="batch")
+    assert len(report.accepted) == len(calls), report.rejected
+    done = run_local(ctx)
+    assert not done.failed, done.failed
+    return outcomes(ctx)
+
+
+def test_ten_concurrent_live_calls(server: tuple[str, Settings], tmp_path: Path) -> None:
+    url, settings = server
     answers, calls = {}, []
     for name in CALLS:
         answer = json.loads((SAMPLES / f"{name}.json").read_text(encoding="utf-8"))
@@ -77,7 +126,7 @@ def test_ten_concurrent_live_calls(server: str) -> None:
     # in a thread of its own: the browser tests' Playwright keeps an event loop on the main thread
     out: dict[str, list] = {}
     runner = threading.Thread(target=lambda: out.update(
-        r=asyncio.run(simulate(server, calls, protocol="stream", api_key=API_KEY))))
+        r=asyncio.run(simulate(url, calls, protocol="stream", api_key=API_KEY))))
     runner.start()
     runner.join(timeout=900)
     results = out["r"]
@@ -102,3 +151,17 @@ def test_ten_concurrent_live_calls(server: str) -> None:
                 latencies[int(0.95 * (len(latencies) - 1))])
     assert not missing, f"alerts that did not fire: {missing}"
     assert wall < longest * 2 + 60  # the calls end within a bounded lag (figures: the warning above)
+
+    # stored and queued: the embedded worker scores them; batch processing of the same audio agrees
+    began = time.monotonic()
+    live_ctx = ServiceContext(settings)
+    done = run_local(live_ctx)
+    assert not done.failed, done.failed
+    live = outcomes(live_ctx)
+    batch = batch_of(calls, tmp_path)
+    assert set(live) == set(batch) == set(CALLS)
+    for name in CALLS:
+        assert live[name][2], f"{name}: no findings"
+        assert live[name] == batch[name], (name, live[name], batch[name])
+    log.warning("the 10 stored live calls and their batch twins scored alike in %.0f s",
+                time.monotonic() - began)

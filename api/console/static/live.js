@@ -35,8 +35,12 @@ function listenIn(panel, call) {
   const status = h("p", { class: "status", id: "live-status" }, t("loading"));
   panel.replaceChildren(h("h2", {}, `${t("call")} ${call.call_id}`), status, h("h3", {}, t("alerts")), alerts,
     h("h3", {}, t("transcript")), lines);
-  const addUtt = (u) => lines.append(h("li", { class: `utt ${u.role}` }, h("span", { class: "time" }, clock(u.start_s)),
-    h("span", { class: "role" }, t(u.role === "agent" ? "agentTalk" : "customerTalk")), h("span", { class: "text" }, u.text)));
+  const line = (u, cls) => h("li", { class: `utt ${u.role}${cls}` }, h("span", { class: "time" }, clock(u.start_s)),
+    h("span", { class: "role" }, t(u.role === "agent" ? "agentTalk" : "customerTalk")), h("span", { class: "text" }, u.text));
+  const partials = new Map(); // channel → the line of words still being spoken
+  const dropPartial = (channel) => { const old = partials.get(channel); if (old) { old.remove(); partials.delete(channel); } };
+  const addUtt = (u) => { dropPartial(u.channel); lines.append(line(u, "")); };
+  const addPartial = (p) => { dropPartial(p.channel); const li = line(p, " partial"); partials.set(p.channel, li); lines.append(li); };
   const addAlert = (a) => alerts.append(h("li", { class: `alert ${a.kind}` }, `${clock(a.at_s)} ${a.kind}: ${a.message}`));
   const proto = location.protocol === "https:" ? "wss" : "ws";
   socket = new WebSocket(`${proto}://${location.host}/live/calls/${encodeURIComponent(call.call_id)}/listen?token=${session.token}`);
@@ -47,6 +51,7 @@ function listenIn(panel, call) {
     const m = JSON.parse(e.data);
     if (m.type === "call") { rate = m.rate; status.textContent = `${m.state} · ${clock(m.position_s)}`; m.utterances.forEach(addUtt); m.alerts.forEach(addAlert); }
     else if (m.type === "utterance") addUtt(m);
+    else if (m.type === "partial") addPartial(m);
     else if (m.type === "alert") addAlert(m);
     else if (m.type === "ended") status.textContent = `ended · ${m.stored_call_id || ""}`;
   };
