@@ -23,7 +23,6 @@ from sqlalchemy import select
 
 from api import create_app
 from qa_service.ingest.upload import UploadItem, upload_and_queue
-from qa_service.live.codec import pcm16
 from qa_service.live.simulate import SimCall, load_call, simulate
 from qa_service.services.context import ServiceContext
 from qa_service.services.dispatch import LocalDispatcher
@@ -101,8 +100,7 @@ def batch_of(calls: list[SimCall], work: Path) -> dict[str, tuple[float, bool, d
             w.setnchannels(2)
             w.setsampwidth(2)
             w.setframerate(8000)
-            sent = (np.clip(call.audio, -1, 1) * 32767).astype("<i2")  # as the simulator sends it
-            w.writeframes(pcm16(sent.astype(np.float32) / 32768.0).tobytes())
+            w.writeframes((np.clip(call.audio, -1, 1) * 32767).astype("<i2").tobytes())  # as the simulator sends it
         items.append(UploadItem(path, path.name, {"call_id": call.call_id, "language": call.language,
                                                   "agent_id": call.agent_id, "team": call.team,
                                                   "direction": call.direction, "agent_channel": 0}))
