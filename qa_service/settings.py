@@ -111,6 +111,8 @@ class Settings(BaseSettings):
     live_partial_s: float = Field(default=1.5, ge=0, description="Partial transcripts of the words being "
                                   "spoken, at most this often per channel, for whoever listens in (0: none).")
     live_asr_workers: int = Field(default=2, ge=1, description="Threads transcribing live calls in one API process.")
+    live_beam_size: int = Field(default=1, ge=1, description="Beam size for live utterances (greedy: latency "
+                                "matters more live; the stored recording is transcribed again by the batch pipeline).")
     stats_cache_size: int = Field(
         default=256, ge=0, description="Computed statistics (centre figures, compliance, grades) kept per API "
         "process, each valid while the data it was computed from is unchanged (0: always recount).")

@@ -29,7 +29,7 @@ from fastapi import APIRouter, Depends, Request, WebSocket, WebSocketDisconnect
 from starlette.concurrency import run_in_threadpool
 
 from api.deps import Require, principal_of_token
-from qa_service.domain import Direction, Role
+from qa_service.domain import Direction, Role, to_pcm16
 from qa_service.errors import LiveProtocolError, QAError, SignatureError
 from qa_service.live import signature
 from qa_service.live.audiohook import Session
@@ -96,7 +96,7 @@ class _Pump:
         if alerts:
             self.hub.publish(self.call.call_id, [("alert", a) for a in alerts])
         if self.hub.has_listeners(self.call.call_id):
-            mono = (np.clip(samples.mean(axis=1), -1, 1) * 32767).astype("<i2").tobytes()
+            mono = to_pcm16(samples.mean(axis=1)).tobytes()
             self.hub.publish(self.call.call_id, [("audio", mono)])
 
     def _submit(self, cid: int, chunk: Any) -> None:

@@ -1,7 +1,7 @@
 """Domain types: small frozen dataclasses passed between pipeline stages."""
 
 from qa_service.domain.analysis import CallAnalysis
-from qa_service.domain.audio import SAMPLE_RATE, Audio
+from qa_service.domain.audio import SAMPLE_RATE, Audio, to_pcm16
 from qa_service.domain.call import CallMetadata, Campaign, Direction
 from qa_service.domain.classification import Classification, LabelScore, TurnSentiment
 from qa_service.domain.labels import BusinessType, ContactReason, OutboundOutcome, Sentiment
@@ -48,4 +48,5 @@ __all__ = [
     "TurnSentiment",
     "Utterance",
     "Word",
+    "to_pcm16",
 ]

@@ -11,6 +11,12 @@ import numpy.typing as npt
 SAMPLE_RATE = 16_000
 
 
+def to_pcm16(samples: npt.NDArray[np.floating]) -> npt.NDArray[np.int16]:
+    """Float samples → 16-bit little-endian samples (same shape), the exact inverse of decoding by
+    ``/ 32768``: what was decoded from PCM16 comes back sample for sample; out-of-range values clip."""
+    return np.clip(np.rint(samples.astype(np.float64) * 32768.0), -32768, 32767).astype("<i2")
+
+
 @dataclass(frozen=True, eq=False)
 class Audio:
     """Float32 samples in [-1, 1], shape ``(channels, frames)``, at :data:`SAMPLE_RATE` after decode.

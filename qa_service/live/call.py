@@ -20,9 +20,8 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-from qa_service.domain import CallMetadata, CallTranscript, Role, Utterance, Word
+from qa_service.domain import CallMetadata, CallTranscript, Role, Utterance, Word, to_pcm16
 from qa_service.live.checks import AlertSpec, LiveChecks
-from qa_service.live.codec import pcm16
 from qa_service.live.stream import ChannelStream, Chunk, VadConfig
 
 
@@ -179,7 +178,7 @@ class LiveCall:
         n = max((c.size for c in chans), default=0)
         chans = [np.pad(c, (0, n - c.size)) for c in chans]
         order = sorted(range(len(chans)), key=lambda i: 0 if self.roles[i] is Role.AGENT else 1)
-        pcm = pcm16(np.stack([chans[i] for i in order], axis=1))
+        pcm = to_pcm16(np.stack([chans[i] for i in order], axis=1))
         with wave.open(str(path), "wb") as w:
             w.setnchannels(len(chans))
             w.setsampwidth(2)

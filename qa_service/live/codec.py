@@ -36,12 +36,6 @@ def ulaw_encode(samples: npt.NDArray[np.float32]) -> bytes:
     return (~(sign | (exponent << 4) | mantissa) & 0xFF).astype(np.uint8).tobytes()
 
 
-def pcm16(samples: npt.NDArray[np.float32]) -> npt.NDArray[np.int16]:
-    """float32 → 16-bit samples, the exact inverse of the decoding here (``/ 32768``): L16 frames come back
-    sample for sample, μ-law frames as their G.711 linear values."""
-    return np.clip(np.rint(samples.astype(np.float64) * 32768.0), -32768, 32767).astype("<i2")
-
-
 def decode_frame(frame: bytes, fmt: str, channels: int) -> npt.NDArray[np.float32]:
     """One binary frame → (samples, channels) float32. Raises LiveProtocolError for a frame that does not
     split into whole samples of every channel."""

@@ -72,6 +72,16 @@ def whisper_transcriber(settings: Settings, language: str | None) -> WhisperTran
     return WhisperTranscriber(model, config)
 
 
+def live_transcriber(settings: Settings, language: str | None) -> WhisperTranscriber:
+    """The same cached Whisper model, decoding one live utterance: ``live_beam_size`` and no VAD pass
+    (the live stream's own VAD already cut the chunk at speech)."""
+    path = resolve_model(asr_role(language), settings).path
+    device, compute = resolve_device(settings)
+    model = load_whisper(str(path), device, compute, compute_threads(settings))
+    return WhisperTranscriber(model, WhisperConfig(beam_size=settings.live_beam_size, vad_filter=False,
+                                                   hotwords=tuple(settings.hotwords)))
+
+
 def diarizer(settings: Settings) -> Diarizer:
     """The cached pyannote diarizer, with torch limited to the configured threads."""
     _set_torch_threads(compute_threads(settings))

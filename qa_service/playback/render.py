@@ -35,7 +35,7 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-from qa_service.domain import SAMPLE_RATE
+from qa_service.domain import SAMPLE_RATE, to_pcm16
 from qa_service.errors import InvalidRequest, StorageUnavailable
 from qa_service.pipeline.decode import decode_audio
 from qa_service.playback.spans import TimeSpan, check_clip, merge_spans
@@ -221,8 +221,7 @@ def _tone_window(span: TimeSpan, rate: int, a: int, b: int) -> npt.NDArray[np.fl
 
 def _to_pcm16(samples: npt.NDArray[np.float32]) -> bytes:
     """Float (channels, frames) to interleaved little-endian PCM16 (the inverse of the decoder's /32768)."""
-    pcm = np.clip(np.rint(samples.astype(np.float64) * 32768.0), -32768, 32767).astype("<i2")
-    return np.ascontiguousarray(pcm.T).tobytes()
+    return np.ascontiguousarray(to_pcm16(samples).T).tobytes()
 
 
 def _write_wav_atomically(target: Path, samples: npt.NDArray[np.float32], rate: int) -> None:

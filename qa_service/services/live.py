@@ -50,11 +50,12 @@ Recogniser = Callable[[Chunk, str], list[tuple[str, float, float]]]
 
 
 def whisper_recogniser(ctx: ServiceContext) -> Recogniser:
-    """Chunks transcribed by the batch pipeline's recogniser for the language (cached per process)."""
-    from qa_service.pipeline.models import whisper_transcriber
+    """Chunks transcribed by the batch pipeline's Whisper model for the language (cached per process),
+    decoded for latency (:func:`~qa_service.pipeline.models.live_transcriber`)."""
+    from qa_service.pipeline.models import live_transcriber
 
     def recognise(chunk: Chunk, language: str) -> list[tuple[str, float, float]]:
-        transcriber = whisper_transcriber(ctx.settings, language)
+        transcriber = live_transcriber(ctx.settings, language)
         result = transcriber.transcribe(Audio(chunk.samples[None, :].astype(np.float32)), language)
         return [(s.text, s.start, s.end) for s in result.segments]
 

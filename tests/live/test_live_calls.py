@@ -1,9 +1,9 @@
 """Ten sample calls streamed at once, in real time, through the plain live protocol into a real server
 with the default recognisers: every alert the sample's answers call for fires (its delay after the
 triggering words is measured), no frame is lost, and each call ends stored; the stored calls are then
-processed by the embedded worker, and the same audio ingested as ordinary recordings into a store of
-its own: each live call's scorecard equals batch processing's. Marked ``models``: it loads the real
-Whisper weights."""
+processed by the embedded worker, and the same audio of three of them ingested as ordinary recordings
+into a store of its own: each of those live calls' scorecard equals batch processing's. Marked
+``models``: it loads the real Whisper weights."""
 
 from __future__ import annotations
 
@@ -39,6 +39,10 @@ API_KEY = "sim-key"
 CALLS = ("zh_inbound_card_loss_no_greeting", "zh_inbound_transfer_forbidden", "zh_inbound_complaint_apology",
          "en_inbound_bill_payment_forbidden", "en_inbound_complaint_no_apology", "en_inbound_card_loss_good",
          "zh_inbound_account_good", "en_inbound_transfer_good", "zh_inbound_bill_payment_good", "en_inbound_praise")
+#: Calls also ingested as ordinary recordings to compare with batch processing (a Mandarin and an English
+#: call with alerts and one without: each batch run costs CI about 12 s; the stored recording is the audio
+#: as sent, sample for sample, which tests/live/test_stream.py checks on its own).
+TWINS = ("zh_inbound_transfer_forbidden", "en_inbound_complaint_no_apology", "en_inbound_card_loss_good")
 
 
 def expected_alerts(answer: dict) -> set[str]:
@@ -156,10 +160,12 @@ def test_ten_concurrent_live_calls(server: tuple[str, Settings], tmp_path: Path)
     done = run_local(live_ctx)
     assert not done.failed, done.failed
     live = outcomes(live_ctx)
-    batch = batch_of(calls, tmp_path)
-    assert set(live) == set(batch) == set(CALLS)
+    assert set(live) == set(CALLS)
     for name in CALLS:
         assert live[name][2], f"{name}: no findings"
+    batch = batch_of([c for c in calls if c.call_id in TWINS], tmp_path)
+    assert set(batch) == set(TWINS)
+    for name in TWINS:
         assert live[name] == batch[name], (name, live[name], batch[name])
-    log.warning("the 10 stored live calls and their batch twins scored alike in %.0f s",
+    log.warning("the 10 stored live calls scored, %d batch twins alike, in %.0f s", len(TWINS),
                 time.monotonic() - began)

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import numpy as np
 
-from qa_service.domain import CallMetadata, Direction, Role
+from qa_service.domain import CallMetadata, Direction, Role, to_pcm16
 from qa_service.live.call import LiveCall
 from qa_service.live.checks import LiveChecks
-from qa_service.live.codec import decode_frame, pcm16, ulaw_encode
+from qa_service.live.codec import decode_frame, ulaw_encode
 from qa_service.live.stream import ChannelStream, VadConfig
 
 
@@ -89,4 +89,4 @@ def test_the_recording_is_what_arrived_sample_for_sample(tmp_path: Path) -> None
     np.testing.assert_array_equal(stored[:, 1], sent[:, 0])
     ulaw = ulaw_encode(rng.uniform(-0.5, 0.5, 800).astype(np.float32))
     decoded = decode_frame(ulaw, "PCMU", 1)
-    np.testing.assert_array_equal(decode_frame(pcm16(decoded).tobytes(), "L16", 1), decoded)  # exact inverse
+    np.testing.assert_array_equal(decode_frame(to_pcm16(decoded).tobytes(), "L16", 1), decoded)  # exact inverse

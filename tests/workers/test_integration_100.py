@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import logging
 import os
+import subprocess
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -19,8 +21,6 @@ from scale_support import ingest_and_send, snapshots, succeeded_per_stage, wait_
 
 from qa_service.ingest import IngestOptions, ingest_paths
 from qa_service.ingest.synthetic import make_batch
-from qa_service.services.context import ServiceContext
-from qa_service.services.local_worker import run_local
 from qa_service.settings import PROJECT_ROOT, Settings
 from qa_service.store.db import dispose_engines
 from qa_service.store.migrate import upgrade
@@ -62,14 +62,21 @@ def test_100_calls_through_two_workers_match_the_embedded_path(scale: Any, fleet
     for w in workers:
         w.stop()
 
-    embedded_settings = Settings(data_dir=tmp_path / "embedded", rubric_dir=Path(rubrics), cpu_threads=2,
+    # the embedded default as a user runs it: `qa-service process` in a process of its own (SQLite, every
+    # core), so nothing this test process loaded for earlier tests can make it differ
+    embedded_settings = Settings(data_dir=tmp_path / "embedded", rubric_dir=Path(rubrics),
                                  analysis_backend=INTEGRATION_BACKEND)
     upgrade(embedded_settings)
     began = time.perf_counter()
     ingest_paths(embedded_settings, [], IngestOptions(sidecar=batch.sidecar))
-    summary = run_local(ServiceContext(embedded_settings))
+    dispose_engines()
+    cli_env = {k: v for k, v in os.environ.items() if not k.startswith("QA_") or k == "QA_MODEL_CACHE_DIR"}
+    cli_env.update({"QA_DATA_DIR": str(embedded_settings.data_dir), "QA_RUBRIC_DIR": rubrics,
+                    "QA_ANALYSIS_BACKEND": INTEGRATION_BACKEND})
+    run = subprocess.run([str(Path(sys.executable).with_name("qa-service")), "process"], env=cli_env,
+                         capture_output=True, text=True, timeout=30 + 6 * N_CALLS, check=False)
     embedded_s = time.perf_counter() - began
-    assert summary.failed == [] and len(summary.done) == N_CALLS
+    assert run.returncode == 0 and f"{N_CALLS} calls done, 0 failed" in run.stdout, run.stdout + run.stderr[-3000:]
     embedded = snapshots(embedded_settings, report.accepted)
     dispose_engines()
 
@@ -78,4 +85,17 @@ def test_100_calls_through_two_workers_match_the_embedded_path(scale: Any, fleet
         batch.audio_seconds / 3600, scale_s, embedded_s)
     assert all(s["rubric"] is not None and s["classification"] is not None for s in scaled.values())
     mismatched = [c for c in report.accepted if _comparable(scaled[c]) != _comparable(embedded[c])]
-    assert mismatched == []
+    assert mismatched == [], _first_difference(_comparable(scaled[mismatched[0]]), _comparable(embedded[mismatched[0]]))
+
+
+def _first_difference(a: Any, b: Any, path: str = "") -> str:
+    """Where two snapshots first differ, for the failure message."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        for key in sorted(set(a) | set(b), key=str):
+            if a.get(key) != b.get(key):
+                return _first_difference(a.get(key), b.get(key), f"{path}.{key}")
+    if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)) and len(a) == len(b):
+        for i, (x, y) in enumerate(zip(a, b, strict=True)):
+            if x != y:
+                return _first_difference(x, y, f"{path}[{i}]")
+    return f"{path}: {a!r:.300} != {b!r:.300}"
