@@ -36,6 +36,9 @@ _T2S = ToSimplified(phrases=True)
 _MIN_SKIPPED_S = 2.0
 _COVER_PAD_S = 0.3
 
+_TOKEN_ALLOWANCE = 16  # tokens on top of the per-second cap (timestamps, punctuation)
+_MAX_NEW_TOKENS = 440  # below Whisper's 448-token context, less its prompt
+
 #: Prompt that steers Whisper towards simplified characters and punctuation for Mandarin.
 ZH_PROMPT = "以下是普通话的句子，使用简体中文。"
 
@@ -57,10 +60,17 @@ class WhisperConfig:
     #: No temperature fallback by default: on hard audio the fallback costs 3-5x the time and returns
     #: no better text; decoding loops are cut by :func:`collapse_repeats` instead.
     temperatures: tuple[float, ...] = (0.0,)
+    #: Short clips (live utterances): at most this many tokens per second of audio, plus
+    #: :data:`_TOKEN_ALLOWANCE`. A decoding loop otherwise runs to Whisper's 448-token limit before
+    #: :func:`collapse_repeats` cuts it (on Mandarin chunks a third of the decoding time). None: no cap.
+    max_tokens_per_s: float | None = None
 
-    def decode_kwargs(self, language: str | None) -> dict[str, Any]:
+    def decode_kwargs(self, language: str | None, duration: float | None = None) -> dict[str, Any]:
         """faster-whisper ``transcribe`` arguments (the benchmark's naive baseline uses them too)."""
+        cap = {} if self.max_tokens_per_s is None or duration is None else {
+            "max_new_tokens": min(_MAX_NEW_TOKENS, int(self.max_tokens_per_s * duration) + _TOKEN_ALLOWANCE)}
         return {
+            **cap,
             "language": language,
             "beam_size": self.beam_size,
             "temperature": list(self.temperatures),
@@ -103,7 +113,7 @@ class WhisperTranscriber:
 
     def transcribe(self, audio: Audio, language: str | None, hook: ProgressHook = no_progress) -> AsrResult:
         cfg = self._config
-        kwargs = {**cfg.decode_kwargs(language), "vad_filter": cfg.vad_filter}
+        kwargs = {**cfg.decode_kwargs(language, audio.duration), "vad_filter": cfg.vad_filter}
         if cfg.batched:
             from faster_whisper import BatchedInferencePipeline
 

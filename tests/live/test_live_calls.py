@@ -152,7 +152,10 @@ def test_ten_concurrent_live_calls(server: tuple[str, Settings], tmp_path: Path)
                 "p95 %.2f s", longest, wall, [round(d, 2) for d in sorted(delays)], latencies[len(latencies) // 2],
                 latencies[int(0.95 * (len(latencies) - 1))])
     assert not missing, f"alerts that did not fire: {missing}"
-    assert wall < longest * 2 + 60  # the calls end within a bounded lag (figures: the warning above)
+    # the calls end within a bounded lag. Ten calls are more than two vCPUs follow in real time (each
+    # utterance costs Whisper a full 30 s window; bench/live.py gives the calls per core), so the lag
+    # grows during the calls: 1.5-3x the call's length on the CI machines seen (figures: the warning above)
+    assert wall < longest * 4 + 60
 
     # stored and queued: the embedded worker scores them; batch processing of the same audio agrees
     began = time.monotonic()

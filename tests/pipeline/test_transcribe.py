@@ -128,3 +128,25 @@ def test_loops_in_re_decoded_skipped_speech_are_cut_too(monkeypatch: pytest.Monk
     result = _transcriber(model).transcribe(AUDIO, "zh")
     assert model.kwargs["beam_size"] == 1  # the retry ran
     assert "".join(w.text for w in result.words) == "您好才准许"
+
+
+def test_live_clips_cap_the_tokens_by_their_length() -> None:
+    model = FakeWhisper([])
+    _transcriber(model, max_tokens_per_s=12.0).transcribe(AUDIO, "zh")  # 5 s
+    assert model.kwargs["max_new_tokens"] == 12 * 5 + 16
+    _transcriber(model, max_tokens_per_s=12.0).transcribe(Audio(np.zeros((1, 16000 * 60), np.float32)), "zh")
+    assert model.kwargs["max_new_tokens"] == 440  # never above Whisper's own limit
+    _transcriber(model).transcribe(AUDIO, "zh")  # recordings: no cap
+    assert "max_new_tokens" not in model.kwargs
+
+
+def test_the_live_transcriber_decodes_greedily_with_a_cap(monkeypatch: pytest.MonkeyPatch) -> None:
+    from qa_service.pipeline import models
+    from qa_service.settings import Settings
+
+    monkeypatch.setattr(models, "resolve_model", lambda role, settings: SimpleNamespace(path="/weights"))
+    model = FakeWhisper([])
+    monkeypatch.setattr(models, "load_whisper", lambda *args: model)
+    models.live_transcriber(Settings(asr_beam_size_en=5), "en").transcribe(AUDIO, "en")  # type: ignore[call-arg]
+    assert model.kwargs["beam_size"] == 1 and model.kwargs["max_new_tokens"] == 76
+    assert model.kwargs["vad_filter"] is True

@@ -1,4 +1,4 @@
-"""Integration on the scale path with the real pipeline: 100 distinct short calls (6-8 s cut from the
+"""Integration on the scale path with the real pipeline: 100 distinct short calls (3-4 s cut from the
 sample calls, each with its own audio hash) through two Celery workers on Redis + PostgreSQL, every
 one completed with results identical to the embedded path (SQLite + local worker) on the same files.
 
@@ -42,7 +42,7 @@ def _comparable(snap: dict[str, Any]) -> dict[str, Any]:
 
 def test_100_calls_through_two_workers_match_the_embedded_path(scale: Any, fleet: Callable[..., Any],
                                                                tmp_path: Path) -> None:
-    batch = make_batch(PROJECT_ROOT / "sample_audio", tmp_path / "batch", N_CALLS, min_s=6.0, max_s=8.0)
+    batch = make_batch(PROJECT_ROOT / "sample_audio", tmp_path / "batch", N_CALLS, min_s=3.0, max_s=4.0)
     assert len(set(batch.call_ids)) == N_CALLS
     rubrics = str(PROJECT_ROOT / "rubrics")
     env = {"QA_ANALYSIS_BACKEND": INTEGRATION_BACKEND, "QA_RUBRIC_DIR": rubrics, "QA_CPU_THREADS": "1",
