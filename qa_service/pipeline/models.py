@@ -22,6 +22,8 @@ from qa_service.weights import resolve_model
 from qa_service.weights.review import asr_role
 
 if TYPE_CHECKING:
+    from faster_whisper import WhisperModel
+
     from qa_service.pipeline.diarize import Diarizer
 
 log = logging.getLogger(__name__)
@@ -57,11 +59,16 @@ def resolve_device(settings: Settings) -> tuple[str, str]:
     return device, compute
 
 
-def whisper_transcriber(settings: Settings, language: str | None) -> WhisperTranscriber:
-    """The (cached) Whisper model for ``language``, wrapped with the settings' decoding options."""
+def _whisper_model(settings: Settings, language: str | None) -> tuple[WhisperModel, str]:
+    """The (cached) Whisper model for ``language`` and the device it runs on."""
     path = resolve_model(asr_role(language), settings).path
     device, compute = resolve_device(settings)
-    model = load_whisper(str(path), device, compute, compute_threads(settings))
+    return load_whisper(str(path), device, compute, compute_threads(settings)), device
+
+
+def whisper_transcriber(settings: Settings, language: str | None) -> WhisperTranscriber:
+    """The (cached) Whisper model for ``language``, wrapped with the settings' decoding options."""
+    model, device = _whisper_model(settings, language)
     config = WhisperConfig(
         beam_size=beam_size(settings, language),
         batch_size=settings.asr_batch_size,
@@ -81,12 +88,9 @@ def live_transcriber(settings: Settings, language: str | None) -> WhisperTranscr
     """The same cached Whisper model, decoding one live utterance for latency: ``live_beam_size`` and the
     tokens capped by the utterance's length. Silero VAD stays on: without it Whisper decodes the
     pauses inside an utterance into loops and takes longer, not shorter (measured on the sample calls)."""
-    path = resolve_model(asr_role(language), settings).path
-    device, compute = resolve_device(settings)
-    model = load_whisper(str(path), device, compute, compute_threads(settings))
-    return WhisperTranscriber(model, WhisperConfig(beam_size=settings.live_beam_size, vad_filter=settings.vad_filter,
-                                                   hotwords=tuple(settings.hotwords),
-                                                   max_tokens_per_s=LIVE_TOKENS_PER_S))
+    return WhisperTranscriber(_whisper_model(settings, language)[0],
+                              WhisperConfig(beam_size=settings.live_beam_size, vad_filter=settings.vad_filter,
+                                            hotwords=tuple(settings.hotwords), max_tokens_per_s=LIVE_TOKENS_PER_S))
 
 
 def diarizer(settings: Settings) -> Diarizer:

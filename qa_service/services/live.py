@@ -21,7 +21,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from sqlalchemy import select
@@ -42,6 +42,9 @@ from qa_service.store import audit
 from qa_service.store.models import Call
 from qa_service.store.states import AuditAction
 
+if TYPE_CHECKING:
+    from qa_service.pipeline.transcribe import WhisperTranscriber
+
 log = logging.getLogger(__name__)
 
 #: ``listener(kind, payload)``: kind "utterance", "partial", "alert", "audio" (bytes) or "ended"
@@ -54,8 +57,12 @@ def whisper_recogniser(ctx: ServiceContext) -> Recogniser:
     decoded for latency (:func:`~qa_service.pipeline.models.live_transcriber`)."""
     from qa_service.pipeline.models import live_transcriber
 
+    transcribers: dict[str, WhisperTranscriber] = {}  # per language: resolved once, not per utterance
+
     def recognise(chunk: Chunk, language: str) -> list[tuple[str, float, float]]:
-        transcriber = live_transcriber(ctx.settings, language)
+        transcriber = transcribers.get(language)
+        if transcriber is None:
+            transcriber = transcribers.setdefault(language, live_transcriber(ctx.settings, language))
         result = transcriber.transcribe(Audio(chunk.samples[None, :].astype(np.float32)), language)
         return [(s.text, s.start, s.end) for s in result.segments]
 
