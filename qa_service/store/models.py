@@ -211,6 +211,7 @@ class FindingRow(Base):
     __table_args__ = (
         UniqueConstraint("call_pk", "item_id"),
         Index("ix_findings_item_outcome", "item_id", "outcome"),
+        Index("ix_findings_item_final", "item_id", "final_outcome", "call_pk"),  # the queue's failed-item filter
     )
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     call_pk: Mapped[int] = mapped_column(_call_fk())
