@@ -40,7 +40,10 @@ def model_card(
     reports: dict[str, dict[str, TaskReport]],
     train_calls: Sequence[LabelledCall],
     test_calls: Sequence[LabelledCall],
+    rules: str = "",
 ) -> str:
+    """The model card (README.md of the model directory); ``rules`` is the decision-rules table of
+    :func:`~qa_service.classifiers.workflow.format_rules_choice`."""
     tr, te = _counts(train_calls), _counts(test_calls)
     model, base = reports["model"], reports["baseline"]
     summary = "\n".join(f"| {task} | {model[task].macro_f1:.3f} | {base[task].macro_f1:.3f} |" for task in TASKS)
@@ -98,7 +101,7 @@ Per class (precision, recall, F1):
 {format_tables(reports)}
 ```
 
-## Training
+{rules_section(rules)}## Training
 {training["train_calls"]} calls; heads trained with {training["options"]}. Took {training["seconds"]} s on CPU
 (torch {training["torch"]}, including encoding utterances not yet in the feature cache). Seeded: rerunning
 `qa-service train-classifier --out models/call-classifier` on the same data reproduces these metrics.
@@ -107,4 +110,21 @@ Per class (precision, recall, F1):
 The corpus is synthetic and small; real calls differ (ASR errors, long turns, dialects). Retrain with the
 team's reviewed calls (`--extra-labels`) before relying on it, and read the labels as decision support for a
 supervisor, not as a verdict.
+"""
+
+
+def rules_section(table: str) -> str:
+    """The card's section on how model and keywords decide complaint and escalation."""
+    if not table:
+        return ""
+    return f"""## Decision rules (complaint, escalation)
+The tables above are the model alone. In use, the complaint and escalation decisions combine the model's
+vote with the keyword baseline's as `decision_rules` in `config.json` says (model, keywords, either, both),
+chosen by `qa-service choose-classifier-rules` (also run at the end of training): the best F1 on a
+validation half of the held-out calls (split by a hash of the call id), reported on the other half, which
+played no part in the choice.
+```
+{table}
+```
+
 """

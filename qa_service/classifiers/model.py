@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 import torch
 
+from qa_service.classifiers.baseline import KeywordClassifier
 from qa_service.classifiers.encoder import MAX_TOKENS, PREFIX, TextEncoder
 from qa_service.classifiers.features import Embedder, call_inputs, collate, utterance_texts
 from qa_service.classifiers.heads import (
@@ -37,6 +38,7 @@ from qa_service.classifiers.heads import (
     HeadProbs,
     ensemble_probs,
 )
+from qa_service.classifiers.rules import MODEL_ONLY, DecisionRules, apply_rules
 from qa_service.domain import (
     CallMetadata,
     CallTranscript,
@@ -48,7 +50,7 @@ from qa_service.domain import (
     TurnSentiment,
     Utterance,
 )
-from qa_service.errors import ModelCorrupt, ModelLoadError, ModelNotFound
+from qa_service.errors import ClassifierError, ModelCorrupt, ModelLoadError, ModelNotFound
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +70,8 @@ class ModelConfig:
     members: int = 5
     reason_threshold: float = 0.5
     escalation_threshold: float = 0.5
+    #: how the model and the keyword rules decide complaint and escalation (:mod:`.rules`)
+    decision_rules: DecisionRules = MODEL_ONLY
 
     def to_dict(self, extra: dict[str, Any] | None = None) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -101,6 +105,7 @@ class ModelConfig:
                 "outcomes": [o.value for o in OUTCOMES],
             },
             "thresholds": {"contact_reason": self.reason_threshold, "escalation": self.escalation_threshold},
+            "decision_rules": self.decision_rules.to_dict(),
         }
         out.update(extra or {})
         return out
@@ -140,8 +145,9 @@ def read_config(path: Path) -> ModelConfig:
             int(heads["members"]),
             float(thresholds.get("contact_reason", 0.5)),
             float(thresholds.get("escalation", 0.5)),
+            DecisionRules.from_dict(raw.get("decision_rules")),
         )
-    except (ValueError, KeyError, TypeError) as exc:
+    except (ValueError, KeyError, TypeError, ClassifierError) as exc:
         raise ModelCorrupt(
             f"call classifier: {cfg_file} is not a valid model config ({exc}); retrain with "
             "`qa-service train-classifier`",
@@ -194,8 +200,13 @@ def load_members(path: Path, config: ModelConfig) -> list[CallHeads]:
     return members
 
 
-def model_digest(path: Path) -> str:
-    return hashlib.sha256((path / HEADS_FILE).read_bytes()).hexdigest()[:12]
+def model_digest(path: Path, rules: DecisionRules | None = None) -> str:
+    """The heads' digest; with decision rules other than the model alone, the rules are in it too
+    (the same heads with other rules decide otherwise, and the stored model name must tell)."""
+    digest = hashlib.sha256((path / HEADS_FILE).read_bytes())
+    if rules is not None and not rules.is_model_only:
+        digest.update(json.dumps(rules.to_dict(), sort_keys=True).encode())
+    return digest.hexdigest()[:12]
 
 
 class NeuralCallClassifier:
@@ -206,6 +217,7 @@ class NeuralCallClassifier:
         self.config = config
         self._embed = embed
         self.name = name
+        self._keywords = KeywordClassifier()
 
     def classify(self, transcript: CallTranscript, metadata: CallMetadata | None = None) -> Classification:
         return self.classify_many([(transcript, metadata)])[0]
@@ -230,7 +242,11 @@ class NeuralCallClassifier:
                 batch = collate(inputs[start : start + batch_size])
                 probs = ensemble_probs(self.members, batch)
                 for i, (transcript, metadata) in enumerate(calls[start : start + batch_size]):
-                    out.append(self._decode(probs, i, transcript, metadata, batch["customer"][i]))
+                    decided = self._decode(probs, i, transcript, metadata, batch["customer"][i])
+                    rules = self.config.decision_rules
+                    if not rules.is_model_only:
+                        decided = apply_rules(decided, self._keywords.classify(transcript, metadata), rules)
+                    out.append(decided)
         return out
 
     def _decode(
@@ -311,7 +327,7 @@ def load_classifier_dir(path: Path, encoder: TextEncoder, base_sha256: str) -> N
     def embed(texts: Sequence[str]) -> Any:
         return encoder.features(texts, layers)
 
-    return NeuralCallClassifier(members, config, embed, f"{path.name}@{model_digest(path)}")
+    return NeuralCallClassifier(members, config, embed, f"{path.name}@{model_digest(path, config.decision_rules)}")
 
 
 def check_model(path: Path, settings: Any) -> str:

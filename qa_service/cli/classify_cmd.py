@@ -1,4 +1,4 @@
-"""``qa-service classify``, ``train-classifier`` and ``eval-classifier``."""
+"""``qa-service classify``, ``train-classifier``, ``eval-classifier`` and ``choose-classifier-rules``."""
 
 from __future__ import annotations
 
@@ -200,7 +200,30 @@ def eval_classifier(
     typer.echo(format_tables(reports))
 
 
+def choose_classifier_rules(
+    model: Path = typer.Option(None, "--model", help="Model directory (default: the configured classifier)."),
+    test_file: Path = typer.Option(None, "--test", help="Calls the model was not trained on (default: the "
+                                   "bundled test set): half choose the rules, half report on them."),
+    write: bool = typer.Option(False, "--write", help="Store the chosen rules in the model's config.json."),
+) -> None:
+    """Choose how the model and the keyword rules decide complaint and escalation (model, keywords,
+    either, both): best F1 on a validation split, recall reported on a held-out split."""
+    from qa_service.classifiers.dataset import TEST_FILE
+    from qa_service.classifiers.workflow import choose_decision_rules, format_rules_choice
+    from qa_service.settings import get_settings
+    from qa_service.weights import resolve_model
+
+    settings = get_settings()
+    model_dir = model or resolve_model("classifier", settings).path
+    choice = choose_decision_rules(settings, model_dir, test_file or TEST_FILE, write=write)
+    typer.echo(f"model: {model_dir}")
+    typer.echo(format_rules_choice(choice))
+    typer.echo(f"chosen: {choice.rules.to_dict()}" + (" (written to config.json)" if write else
+                                                      " (not written: add --write)"))
+
+
 def register(app: typer.Typer) -> None:
     app.command("classify")(classify)
     app.command("train-classifier")(train_classifier)
     app.command("eval-classifier")(eval_classifier)
+    app.command("choose-classifier-rules")(choose_classifier_rules)

@@ -28,6 +28,10 @@ def test_default_model_beats_the_baseline_on_held_out_calls(settings: Settings) 
     recorded = json.loads((DEFAULT_MODEL / "config.json").read_text())["metrics"]["model"]
     for task, report in model.items():
         assert abs(recorded[task]["macro_f1"] - report.macro_f1) < 0.01, task
+    # in use, the decision rules chosen on validation (escalation: model or keywords) decide
+    in_use = reports["model + rules"]
+    assert in_use["escalation"].score("escalation").recall > model["escalation"].score("escalation").recall
+    assert in_use["contact_reason"].macro_f1 == model["contact_reason"].macro_f1  # complaint: the model alone
 
 
 def test_sample_calls_are_classified_as_their_sidecars_say(settings: Settings) -> None:
