@@ -75,6 +75,8 @@ def whisper_transcriber(settings: Settings, language: str | None) -> WhisperTran
         batched=device == "cuda",
         vad_filter=settings.vad_filter,
         hotwords=tuple(settings.hotwords),
+        no_repeat_ngram_size=settings.asr_no_repeat_ngram_size,
+        no_repeat_ngram_size_narrowband=settings.asr_no_repeat_ngram_size_8k,
     )
     return WhisperTranscriber(model, config)
 

@@ -64,8 +64,14 @@ class WhisperConfig:
     #: :data:`_TOKEN_ALLOWANCE`. A decoding loop otherwise runs to Whisper's 448-token limit before
     #: :func:`collapse_repeats` cuts it (on Mandarin chunks a third of the decoding time). None: no cap.
     max_tokens_per_s: float | None = None
+    #: Whisper may not repeat any n-gram of this many tokens inside one window (0: off) on wideband
+    #: audio, and on telephone-band audio (recorded at 8 kHz or less). On 8 kHz calls it stops the
+    #: decoding loops ("Ka-o-o-o-…") that swallow the rest of a window, and their seconds of speech.
+    no_repeat_ngram_size: int = 0
+    no_repeat_ngram_size_narrowband: int = 0
 
-    def decode_kwargs(self, language: str | None, duration: float | None = None) -> dict[str, Any]:
+    def decode_kwargs(self, language: str | None, duration: float | None = None, *,
+                      narrowband: bool = False) -> dict[str, Any]:
         """faster-whisper ``transcribe`` arguments (the benchmark's naive baseline uses them too)."""
         cap = {} if self.max_tokens_per_s is None or duration is None else {
             "max_new_tokens": min(_MAX_NEW_TOKENS, int(self.max_tokens_per_s * duration) + _TOKEN_ALLOWANCE)}
@@ -78,6 +84,7 @@ class WhisperConfig:
             "condition_on_previous_text": False,
             "hotwords": " ".join(self.hotwords) or None,
             "initial_prompt": ZH_PROMPT if language == "zh" and self.zh_prompt else None,
+            "no_repeat_ngram_size": self.no_repeat_ngram_size_narrowband if narrowband else self.no_repeat_ngram_size,
         }
 
 
@@ -113,7 +120,8 @@ class WhisperTranscriber:
 
     def transcribe(self, audio: Audio, language: str | None, hook: ProgressHook = no_progress) -> AsrResult:
         cfg = self._config
-        kwargs = {**cfg.decode_kwargs(language, audio.duration), "vad_filter": cfg.vad_filter}
+        kwargs = {**cfg.decode_kwargs(language, audio.duration, narrowband=is_narrowband(audio)),
+                  "vad_filter": cfg.vad_filter}
         if cfg.batched:
             from faster_whisper import BatchedInferencePipeline
 
@@ -156,6 +164,15 @@ class WhisperTranscriber:
         log.info("re-transcribed %d skipped speech stretch(es) of %s: %d segment(s) recovered",
                  len(gaps), audio.source or "audio", len(recovered))
         return tuple(sorted((*segments, *recovered), key=lambda s: s.start))
+
+
+#: Audio recorded at this rate or below carries the telephone band only (up to 4 kHz).
+NARROWBAND_MAX_RATE = 8000
+
+
+def is_narrowband(audio: Audio) -> bool:
+    """Whether ``audio`` was recorded at telephone bandwidth (8 kHz μ-law/A-law/PCM, resampled since)."""
+    return audio.original_sample_rate is not None and audio.original_sample_rate <= NARROWBAND_MAX_RATE
 
 
 def speech_regions(samples: npt.NDArray[np.float32]) -> list[tuple[float, float]]:

@@ -11,7 +11,7 @@ import pytest
 
 from qa_service.classifiers import build_neural_classifier
 from qa_service.classifiers.dataset import TEST_FILE, CallLabels, LabelledCall, load_records
-from qa_service.classifiers.model import model_digest, read_config
+from qa_service.classifiers.model import NeuralCallClassifier, model_digest, read_config
 from qa_service.classifiers.rules import (
     MODEL_ONLY,
     DecisionRule,
@@ -142,8 +142,8 @@ def test_rules_in_the_config_change_decisions_and_the_model_name(settings: Setti
     (model_dir / "config.json").write_text(json.dumps(raw), encoding="utf-8")
     ruled = build_neural_classifier(model_dir, settings)
     assert ruled.classify(call).escalation_risk  # 主管 / 负责人 are escalation keywords
-    assert getattr(ruled, "name") != getattr(alone, "name")
-    assert getattr(alone, "name").endswith(model_digest(model_dir))
+    assert isinstance(ruled, NeuralCallClassifier) and isinstance(alone, NeuralCallClassifier)
+    assert ruled.name != alone.name and alone.name.endswith(model_digest(model_dir))
     raw["decision_rules"] = {"complaint": "never"}
     (model_dir / "config.json").write_text(json.dumps(raw), encoding="utf-8")
     with pytest.raises(ModelCorrupt):

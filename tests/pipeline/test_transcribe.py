@@ -150,3 +150,31 @@ def test_the_live_transcriber_decodes_greedily_with_a_cap(monkeypatch: pytest.Mo
     models.live_transcriber(Settings(asr_beam_size_en=5), "en").transcribe(AUDIO, "en")  # type: ignore[call-arg]
     assert model.kwargs["beam_size"] == 1 and model.kwargs["max_new_tokens"] == 76
     assert model.kwargs["vad_filter"] is True
+
+
+def test_telephone_band_audio_may_not_repeat_trigrams_and_wideband_is_left_alone() -> None:
+    model = FakeWhisper([])
+    transcriber = _transcriber(model, no_repeat_ngram_size_narrowband=3)
+    transcriber.transcribe(Audio(np.zeros((1, 16000 * 5), np.float32), original_sample_rate=8000), "zh")
+    assert model.kwargs["no_repeat_ngram_size"] == 3
+    transcriber.transcribe(Audio(np.zeros((1, 16000 * 5), np.float32), original_sample_rate=44100), "zh")
+    assert model.kwargs["no_repeat_ngram_size"] == 0
+    transcriber.transcribe(AUDIO, "zh")  # rate unknown: wideband
+    assert model.kwargs["no_repeat_ngram_size"] == 0
+
+
+def test_the_batch_transcriber_takes_the_band_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    from qa_service.pipeline import models
+    from qa_service.settings import Settings
+
+    monkeypatch.setattr(models, "resolve_model", lambda role, settings: SimpleNamespace(path="/weights"))
+    model = FakeWhisper([])
+    monkeypatch.setattr(models, "load_whisper", lambda *args: model)
+    phone = Audio(np.zeros((1, 16000 * 5), np.float32), original_sample_rate=8000)
+    models.whisper_transcriber(Settings(), "zh").transcribe(phone, "zh")
+    assert model.kwargs["no_repeat_ngram_size"] == 3  # the default for 8 kHz calls
+    settings = Settings(asr_no_repeat_ngram_size_8k=0, asr_no_repeat_ngram_size=4)  # type: ignore[call-arg]
+    models.whisper_transcriber(settings, "zh").transcribe(phone, "zh")
+    assert model.kwargs["no_repeat_ngram_size"] == 0
+    models.whisper_transcriber(settings, "zh").transcribe(AUDIO, "zh")
+    assert model.kwargs["no_repeat_ngram_size"] == 4
