@@ -245,7 +245,9 @@ class NeuralCallClassifier:
                     decided = self._decode(probs, i, transcript, metadata, batch["customer"][i])
                     rules = self.config.decision_rules
                     if not rules.is_model_only:
-                        decided = apply_rules(decided, self._keywords.classify(transcript, metadata), rules)
+                        inbound = metadata is None or metadata.direction == Direction.INBOUND
+                        decided = apply_rules(decided, self._keywords.classify(transcript, metadata), rules,
+                                              inbound=inbound)
                     out.append(decided)
         return out
 

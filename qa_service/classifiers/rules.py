@@ -76,16 +76,18 @@ def _is_complaint(c: Classification) -> bool:
     return ContactReason.COMPLAINT in c.contact_reasons
 
 
-def apply_rules(model: Classification, keywords: Classification, rules: DecisionRules) -> Classification:
+def apply_rules(model: Classification, keywords: Classification, rules: DecisionRules, *,
+                inbound: bool = True) -> Classification:
     """The model's classification with the complaint and escalation decisions taken by ``rules``
-    (the keyword classification of the same call supplies the other vote and its evidence)."""
+    (the keyword classification of the same call supplies the other vote and its evidence). An
+    inbound caller always keeps a contact reason, as the model gives one."""
     if rules.is_model_only:
         return model
     complaint = rules.complaint.decide(_is_complaint(model), _is_complaint(keywords))
     reasons = tuple(r for r in ContactReason
                     if (r is ContactReason.COMPLAINT and complaint)
                     or (r is not ContactReason.COMPLAINT and r in model.contact_reasons))
-    if not reasons and model.contact_reasons:  # a complaint the rules overruled: the model's next reason
+    if inbound and not reasons and model.contact_reasons:  # a complaint the rules overruled: the next reason
         ranked = sorted((s for s in model.contact_reason_scores if s.label != ContactReason.COMPLAINT.value),
                         key=lambda s: -s.score)
         reasons = (ContactReason(ranked[0].label),) if ranked else ()

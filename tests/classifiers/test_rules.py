@@ -82,6 +82,9 @@ def test_both_drops_a_complaint_the_keywords_do_not_see_and_keeps_a_reason() -> 
     out = apply_rules(model, _vote((ContactReason.INQUIRY,)), DecisionRules(DecisionRule.BOTH, DecisionRule.MODEL))
     assert ContactReason.COMPLAINT not in out.contact_reasons and out.complaint_evidence == ()
     assert len(out.contact_reasons) == 1  # the model's next likeliest reason, not none
+    outbound = apply_rules(model, _vote((ContactReason.INQUIRY,)), DecisionRules(DecisionRule.BOTH, DecisionRule.MODEL),
+                           inbound=False)
+    assert outbound.contact_reasons == ()  # an outbound call needs no reason of its own
 
 
 def test_either_merges_complaint_evidence_in_order() -> None:
