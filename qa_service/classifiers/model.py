@@ -227,8 +227,12 @@ class NeuralCallClassifier:
         calls: Sequence[tuple[CallTranscript, CallMetadata | None]],
         embed: Embedder | None = None,
         batch_size: int = 64,
+        *,
+        with_rules: bool = True,
     ) -> list[Classification]:
-        """Classify calls; all their utterances go through the encoder together."""
+        """Classify calls; all their utterances go through the encoder together. ``with_rules``
+        False: the model's own decisions, without its decision rules (to evaluate and choose them)."""
+        rules = self.config.decision_rules if with_rules else MODEL_ONLY
         embed = embed or self._embed
         texts = [utterance_texts(t) for t, _ in calls]
         flat = embed([s for ts in texts for s in ts])
@@ -243,11 +247,9 @@ class NeuralCallClassifier:
                 probs = ensemble_probs(self.members, batch)
                 for i, (transcript, metadata) in enumerate(calls[start : start + batch_size]):
                     decided = self._decode(probs, i, transcript, metadata, batch["customer"][i])
-                    rules = self.config.decision_rules
                     if not rules.is_model_only:
-                        inbound = metadata is None or metadata.direction == Direction.INBOUND
                         decided = apply_rules(decided, self._keywords.classify(transcript, metadata), rules,
-                                              inbound=inbound)
+                                              inbound=_inbound(metadata))
                     out.append(decided)
         return out
 
@@ -267,8 +269,7 @@ class NeuralCallClassifier:
         sent_p = probs.sentiment[i, :n].numpy()
         call_reason = reason_p[customer].max(axis=0) if customer else np.zeros(len(REASONS))
         reasons = [r for k, r in enumerate(REASONS) if call_reason[k] >= thr]
-        inbound = metadata is None or metadata.direction == Direction.INBOUND
-        if inbound and customer and not reasons:  # an inbound caller always has a reason: the likeliest
+        if _inbound(metadata) and customer and not reasons:  # an inbound caller always has a reason: the likeliest
             reasons = [REASONS[int(call_reason.argmax())]]
         complaint_k = REASONS.index(ContactReason.COMPLAINT)
         escalation_score = float(esc_p[customer].max()) if customer else 0.0
@@ -302,6 +303,10 @@ class NeuralCallClassifier:
             outcome_score=outcome_score,
             model=self.name,
         )
+
+
+def _inbound(metadata: CallMetadata | None) -> bool:
+    return metadata is None or metadata.direction == Direction.INBOUND
 
 
 def _evidence(scores: np.ndarray, customer: list[int], threshold: float, present: bool) -> tuple[int, ...]:

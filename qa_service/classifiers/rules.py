@@ -38,8 +38,8 @@ class DecisionRule(StrEnum):
         return model and keywords
 
 
-#: Tie-break order: the fewer moving parts, the better.
-_SIMPLEST_FIRST = (DecisionRule.MODEL, DecisionRule.KEYWORDS, DecisionRule.EITHER, DecisionRule.BOTH)
+#: Tie-break order: the fewer moving parts, the better (the rules are declared in this order).
+_SIMPLEST_FIRST = tuple(DecisionRule)
 
 
 @dataclass(frozen=True)

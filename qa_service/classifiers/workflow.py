@@ -29,7 +29,6 @@ from qa_service.classifiers.features import Embedder, FeatureCache, cache_path
 from qa_service.classifiers.model import ModelConfig, NeuralCallClassifier, round_to_fp16, save_model
 from qa_service.classifiers.rules import (
     DECISIONS,
-    MODEL_ONLY,
     DecisionRule,
     DecisionRules,
     RuleScore,
@@ -76,9 +75,10 @@ def load_training_calls(train_file: Path, extra_files: Sequence[Path], limit: in
 
 
 def predict(
-    clf: NeuralCallClassifier, calls: Sequence[LabelledCall], embed: Embedder | None = None
+    clf: NeuralCallClassifier, calls: Sequence[LabelledCall], embed: Embedder | None = None, *,
+    with_rules: bool = True,
 ) -> list[Classification]:
-    return clf.classify_many([(c.transcript, c.metadata) for c in calls], embed=embed)
+    return clf.classify_many([(c.transcript, c.metadata) for c in calls], embed=embed, with_rules=with_rules)
 
 
 def baseline_predict(calls: Sequence[LabelledCall]) -> list[Classification]:
@@ -160,20 +160,23 @@ def evaluate_classifier(
     """The model alone, the model with its decision rules (as it classifies in use; only when they
     are not the model alone) and the keyword baseline on the held-out set (utterance features come
     from the shared cache)."""
+    clf, test_calls, features = _load_for_evaluation(settings, model_dir, test_file)
+    reports = {"model": evaluate(test_calls, predict(clf, test_calls, features, with_rules=False))}
+    if not clf.config.decision_rules.is_model_only:
+        reports["model + rules"] = evaluate(test_calls, predict(clf, test_calls, features))
+    reports["baseline"] = evaluate(test_calls, baseline_predict(test_calls))
+    return reports
+
+
+def _load_for_evaluation(settings: Settings, model_dir: Path,
+                         test_file: Path) -> tuple[NeuralCallClassifier, list[LabelledCall], FeatureCache]:
+    """The classifier in ``model_dir``, the labelled calls of ``test_file`` and the shared feature cache."""
     from qa_service.classifiers.model import load_classifier_dir
 
     encoder_dir, base_sha = base_encoder(settings)
     encoder = load_encoder(encoder_dir, settings.cpu_threads)
     clf = load_classifier_dir(model_dir, encoder, base_sha)
-    test_calls = load_records(test_file)
-    features = feature_cache(settings, encoder, base_sha, clf.config.pool_layers)
-    rules = clf.config.decision_rules
-    reports: dict[str, dict[str, TaskReport]] = {}
-    if not rules.is_model_only:
-        reports["model + rules"] = evaluate(test_calls, predict(clf, test_calls, features))
-    clf.config = replace(clf.config, decision_rules=MODEL_ONLY)
-    return {"model": evaluate(test_calls, predict(clf, test_calls, features)), **reports,
-            "baseline": evaluate(test_calls, baseline_predict(test_calls))}
+    return clf, list(load_records(test_file)), feature_cache(settings, encoder, base_sha, clf.config.pool_layers)
 
 
 def _rel(path: Path) -> str:
@@ -202,14 +205,10 @@ def choose_decision_rules(settings: Settings, model_dir: Path, test_file: Path =
     """Choose how model and keywords decide complaint and escalation (:mod:`.rules`): on the
     validation half of ``test_file`` (calls the model was not trained on), reported on the other
     half. With ``write`` the choice goes into the model's ``config.json``."""
-    from qa_service.classifiers.model import CONFIG_FILE, load_classifier_dir
+    from qa_service.classifiers.model import CONFIG_FILE
 
-    encoder_dir, base_sha = base_encoder(settings)
-    encoder = load_encoder(encoder_dir, settings.cpu_threads)
-    clf = load_classifier_dir(model_dir, encoder, base_sha)
-    clf.config = replace(clf.config, decision_rules=MODEL_ONLY)  # the model's own votes
-    calls = load_records(test_file)
-    model = predict(clf, calls, feature_cache(settings, encoder, base_sha, clf.config.pool_layers))
+    clf, calls, features = _load_for_evaluation(settings, model_dir, test_file)
+    model = predict(clf, calls, features, with_rules=False)  # the model's own votes
     choice = rules_choice(calls, model, baseline_predict(calls))
     if write:
         cfg_file = model_dir / CONFIG_FILE
