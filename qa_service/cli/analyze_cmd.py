@@ -5,9 +5,13 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
+
+if TYPE_CHECKING:
+    from qa_service.domain import RecognitionHints
+    from qa_service.settings import Settings
 
 
 @dataclass
@@ -66,7 +70,8 @@ def analyze(
     audio = decode_audio(file)
     options = SpeechOptions.from_settings(settings, None, language=language, agent_channel=channel,
                                           num_speakers=speakers,
-                                          force_mono=mono or None)
+                                          force_mono=mono or None,
+                                          hints=_default_hints(settings))
     bar = _Bar() if progress else None
     try:
         result = analyze_speech(audio, None, load_speech_models(settings), options,
@@ -85,6 +90,16 @@ def analyze(
         typer.echo(formats.to_rttm(result.diarization.turns, file.stem, transcript.roles), nl=False)
     else:
         typer.echo(formats.to_text(transcript), nl=False)
+
+
+def _default_hints(settings: Settings) -> RecognitionHints:
+    """A file without call metadata is taken for an inbound call: its rubric's hints, as the service
+    would give them (so `analyze` writes what the service would store)."""
+    from qa_service.pipeline.speech import LANGUAGES
+    from qa_service.rubrics import load_rubrics
+    from qa_service.rubrics.hints import call_hints
+
+    return call_hints(load_rubrics(settings.rubric_dir, settings.rubric_vars), None, LANGUAGES)
 
 
 def _silent(stage: str, completed: float, total: float) -> None:

@@ -4,6 +4,7 @@ from qa_service.domain.analysis import CallAnalysis
 from qa_service.domain.audio import SAMPLE_RATE, Audio, to_pcm16
 from qa_service.domain.call import CallMetadata, Campaign, Direction
 from qa_service.domain.classification import Classification, LabelScore, TurnSentiment
+from qa_service.domain.hints import RecognitionHints
 from qa_service.domain.labels import BusinessType, ContactReason, OutboundOutcome, Sentiment
 from qa_service.domain.metrics import CallMetrics, Interval
 from qa_service.domain.scoring import Evidence, Finding, Outcome, RubricResult
@@ -40,6 +41,7 @@ __all__ = [
     "LabelScore",
     "OutboundOutcome",
     "Outcome",
+    "RecognitionHints",
     "Role",
     "RoleAssignment",
     "RubricResult",

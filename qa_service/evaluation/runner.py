@@ -12,6 +12,7 @@ import logging
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from qa_service.domain import CallMetadata, CallTranscript, Role, SpeakerTurn
@@ -28,6 +29,9 @@ from qa_service.evaluation.metrics import (
     transcript_errors,
 )
 from qa_service.pipeline import SpeechModels, SpeechOptions, analyze_speech, decode_audio
+from qa_service.pipeline.speech import LANGUAGES
+from qa_service.rubrics import Rubric, load_rubrics
+from qa_service.rubrics.hints import call_hints
 from qa_service.samples import SampleExpected
 from qa_service.settings import Settings
 
@@ -141,7 +145,8 @@ def evaluate_one(item: EvalItem, models: SpeechModels, settings: Settings,
     lang = language or item.language
     options = SpeechOptions.from_settings(settings, item.metadata, language=lang,
                                           agent_channel=item.agent_channel,
-                                          force_mono=item.mode in ("mono", "telephony") or None)
+                                          force_mono=item.mode in ("mono", "telephony") or None,
+                                          hints=call_hints(_rubrics(settings), item.metadata, LANGUAGES))
     try:
         _warm_up(models, options, item)
         began = time.perf_counter()
@@ -165,6 +170,16 @@ def evaluate_one(item: EvalItem, models: SpeechModels, settings: Settings,
     return EvalRow(item, transcript.language, audio.duration, seconds, text_errors, der, roles,
                    assignment.confidence if assignment else None,
                    bool(assignment and assignment.low_confidence), speaker_roles=decisions, transcript=transcript)
+
+
+def _rubrics(settings: Settings) -> tuple[Rubric, ...]:
+    """The rubrics that give each sample call its recognition hints (as the service's backend does)."""
+    return _rubrics_in(settings.rubric_dir, tuple(sorted(settings.rubric_vars.items())))
+
+
+@lru_cache(maxsize=4)
+def _rubrics_in(directory: Path, variables: tuple[tuple[str, str], ...]) -> tuple[Rubric, ...]:
+    return load_rubrics(directory, dict(variables))
 
 
 def _warm_up(models: SpeechModels, options: SpeechOptions, item: EvalItem) -> None:

@@ -77,6 +77,8 @@ def whisper_transcriber(settings: Settings, language: str | None) -> WhisperTran
         hotwords=tuple(settings.hotwords),
         no_repeat_ngram_size=settings.asr_no_repeat_ngram_size,
         no_repeat_ngram_size_narrowband=settings.asr_no_repeat_ngram_size_8k,
+        hints_wideband=rubric_hints(settings, language) == "all",
+        hints_narrowband=rubric_hints(settings, language) in ("all", "8k"),
     )
     return WhisperTranscriber(model, config)
 
@@ -101,6 +103,13 @@ def diarizer(settings: Settings) -> Diarizer:
     from qa_service.pipeline.diarize import load_diarizer
 
     return load_diarizer(settings)
+
+
+def rubric_hints(settings: Settings, language: str | None) -> str:
+    """Where the recogniser of ``language`` takes the call's rubric hints: "off", "8k" or "all"."""
+    if language == "en" and settings.asr_rubric_hints_en is not None:
+        return settings.asr_rubric_hints_en
+    return settings.asr_rubric_hints
 
 
 def beam_size(settings: Settings, language: str | None) -> int:

@@ -17,6 +17,7 @@ from qa_service.domain import (
     CallTranscript,
     Diarization,
     Direction,
+    RecognitionHints,
     RoleAssignment,
     Utterance,
 )
@@ -50,6 +51,8 @@ class SpeechOptions:
     roles: RoleOptions = field(default_factory=RoleOptions)
     align: AlignOptions = field(default_factory=AlignOptions)
     crosstalk: CrosstalkOptions = field(default_factory=CrosstalkOptions)
+    #: What the rubric that will score the call expects to hear, per language (the recogniser's hotwords).
+    hints: RecognitionHints = field(default_factory=RecognitionHints)
 
     @classmethod
     def from_settings(cls, settings: Settings, metadata: CallMetadata | None = None,
@@ -130,7 +133,8 @@ def _stereo(audio: Audio, language: str, models: SpeechModels, options: SpeechOp
     if not 0 <= options.agent_channel < audio.channels:
         raise ConfigError(f"agent channel {options.agent_channel} does not exist in a "
                           f"{audio.channels}-channel recording (use 0 or 1)", setting="agent_channel")
-    asr = transcribe_channels(audio, models.transcriber(language), language, hook)
+    asr = transcribe_channels(audio, models.transcriber(language), language, hook,
+                              options.hints.for_language(language))
     asr = suppress_crosstalk(asr, audio, options.crosstalk)
     diarization = channel_turns(asr, audio, options.crosstalk)
     utterances = merge_utterances(
@@ -141,7 +145,7 @@ def _stereo(audio: Audio, language: str, models: SpeechModels, options: SpeechOp
 
 def _mono(audio: Audio, language: str, models: SpeechModels, options: SpeechOptions,
           hook: ProgressHook) -> SpeechResult:
-    asr = models.transcriber(language).transcribe(audio, language, hook)
+    asr = models.transcriber(language).transcribe(audio, language, hook, options.hints.for_language(language))
     if not asr.words:  # speech-free: nothing to diarize, an empty transcript
         empty = Diarization((), (), method="pyannote")
         return _result(audio, language, (), None, empty, (asr,))

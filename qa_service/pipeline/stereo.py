@@ -34,13 +34,13 @@ class CrosstalkOptions:
 
 
 def transcribe_channels(audio: Audio, transcriber: Transcriber, language: str | None,
-                        hook: ProgressHook = no_progress) -> tuple[AsrResult, ...]:
+                        hook: ProgressHook = no_progress, hints: Sequence[str] = ()) -> tuple[AsrResult, ...]:
     """Each channel transcribed separately; results carry their channel index."""
     results = []
     total = audio.duration * audio.channels
     for ch in range(audio.channels):
         channel_hook = _OffsetHook(hook, ch * audio.duration, total)
-        result = transcriber.transcribe(audio.channel(ch), language, channel_hook)
+        result = transcriber.transcribe(audio.channel(ch), language, channel_hook, hints)
         segments = tuple(replace(s, channel=ch) for s in result.segments)
         results.append(replace(result, segments=segments, channel=ch))
     return tuple(results)

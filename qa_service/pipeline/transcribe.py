@@ -44,8 +44,10 @@ ZH_PROMPT = "以下是普通话的句子，使用简体中文。"
 
 
 class Transcriber(Protocol):
-    def transcribe(self, audio: Audio, language: str | None, hook: ProgressHook = no_progress) -> AsrResult:
-        """Recognise mono ``audio``; ``language`` None means detect (multilingual models only)."""
+    def transcribe(self, audio: Audio, language: str | None, hook: ProgressHook = no_progress,
+                   hints: Sequence[str] = ()) -> AsrResult:
+        """Recognise mono ``audio``; ``language`` None means detect (multilingual models only);
+        ``hints``: phrases the call is expected to contain (the rubric's, see :mod:`qa_service.rubrics.hints`)."""
         ...
 
 
@@ -69,10 +71,15 @@ class WhisperConfig:
     #: decoding loops ("Ka-o-o-o-…") that swallow the rest of a window, and their seconds of speech.
     no_repeat_ngram_size: int = 0
     no_repeat_ngram_size_narrowband: int = 0
+    #: Whether the call's hints (the rubric's phrases) join the hotwords, on wideband and on
+    #: telephone-band audio.
+    hints_wideband: bool = False
+    hints_narrowband: bool = False
 
     def decode_kwargs(self, language: str | None, duration: float | None = None, *,
-                      narrowband: bool = False) -> dict[str, Any]:
+                      narrowband: bool = False, hints: Sequence[str] = ()) -> dict[str, Any]:
         """faster-whisper ``transcribe`` arguments (the benchmark's naive baseline uses them too)."""
+        hotwords = (*self.hotwords, *(hints if (self.hints_narrowband if narrowband else self.hints_wideband) else ()))
         cap = {} if self.max_tokens_per_s is None or duration is None else {
             "max_new_tokens": min(_MAX_NEW_TOKENS, int(self.max_tokens_per_s * duration) + _TOKEN_ALLOWANCE)}
         return {
@@ -82,7 +89,7 @@ class WhisperConfig:
             "temperature": list(self.temperatures),
             "word_timestamps": True,
             "condition_on_previous_text": False,
-            "hotwords": " ".join(self.hotwords) or None,
+            "hotwords": " ".join(hotwords) or None,
             "initial_prompt": ZH_PROMPT if language == "zh" and self.zh_prompt else None,
             "no_repeat_ngram_size": self.no_repeat_ngram_size_narrowband if narrowband else self.no_repeat_ngram_size,
         }
@@ -118,9 +125,10 @@ class WhisperTranscriber:
         total = sum(scores.values()) or 1.0
         return best, scores[best] / total
 
-    def transcribe(self, audio: Audio, language: str | None, hook: ProgressHook = no_progress) -> AsrResult:
+    def transcribe(self, audio: Audio, language: str | None, hook: ProgressHook = no_progress,
+                   hints: Sequence[str] = ()) -> AsrResult:
         cfg = self._config
-        kwargs = {**cfg.decode_kwargs(language, audio.duration, narrowband=is_narrowband(audio)),
+        kwargs = {**cfg.decode_kwargs(language, audio.duration, narrowband=is_narrowband(audio), hints=hints),
                   "vad_filter": cfg.vad_filter}
         if cfg.batched:
             from faster_whisper import BatchedInferencePipeline

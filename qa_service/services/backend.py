@@ -103,11 +103,14 @@ class PipelineBackend:
     # the protocol --------------------------------------------------------------------------------
     def transcribe(self, audio_path: Path, metadata: CallMetadata, hook: ProgressHook) -> CallTranscript:
         from qa_service.pipeline import SpeechOptions, decode_audio, transcribe_call
+        from qa_service.pipeline.speech import LANGUAGES
+        from qa_service.rubrics.hints import call_hints
 
         hook("decode", 0.0, 1.0)
         audio = decode_audio(audio_path, name=metadata.call_id)
         hook("decode", 1.0, 1.0)
-        options = SpeechOptions.from_settings(self._settings, metadata)
+        options = SpeechOptions.from_settings(self._settings, metadata,
+                                              hints=call_hints(self.rubrics(), metadata, LANGUAGES))
         return transcribe_call(audio, metadata, self.speech_models(), options, hook)
 
     def redact(self, transcript: CallTranscript) -> CallTranscript:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import wave
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -23,7 +24,8 @@ LINES = {0: (0.5, 2.5, "Thank you for calling Construction Bank, how may I help 
 class FakeTranscriber:
     """Recognises channel 0's or channel 1's line depending on where the sound is."""
 
-    def transcribe(self, audio: Audio, language: str | None, hook: ProgressHook = no_progress) -> AsrResult:
+    def transcribe(self, audio: Audio, language: str | None, hook: ProgressHook = no_progress,
+                   hints: Sequence[str] = ()) -> AsrResult:
         segments = []
         for start, end, text in LINES.values():
             chunk = audio.samples[0, int(start * SAMPLE_RATE) : int(end * SAMPLE_RATE)]

@@ -83,7 +83,7 @@ def test_reports_name_every_item(rubrics: tuple) -> None:
 
 
 def test_the_recognisers_threshold_replaces_the_rubrics_own(rubrics: tuple, tmp_path: Path) -> None:
-    assert review_confidence_by_language(Settings()) == {"en": 0.2, "zh": 0.0}  # the manifest's calibration
+    assert review_confidence_by_language(Settings()) == {"en": 0.0, "zh": 0.0}  # the manifest's calibration
     assert review_confidence_by_language(Settings(asr_model_en=tmp_path)) == {"zh": 0.0}  # uncalibrated model
     s = Settings(review_confidence_en=0.1, asr_model_en=tmp_path)
     assert review_confidence_by_language(s)["en"] == 0.1  # the setting wins

@@ -16,6 +16,7 @@ from qa_service.domain import (
     CallMetadata,
     Diarization,
     Direction,
+    RecognitionHints,
     Role,
     SpeakerTurn,
     Word,
@@ -50,9 +51,12 @@ class FakeTranscriber:
 
     script: Sequence[tuple[float, float, str]]
     calls: list[str | None] = field(default_factory=list)
+    hints: list[tuple[str, ...]] = field(default_factory=list)
 
-    def transcribe(self, audio: Audio, language: str | None, hook: ProgressHook = no_progress) -> AsrResult:
+    def transcribe(self, audio: Audio, language: str | None, hook: ProgressHook = no_progress,
+                   hints: Sequence[str] = ()) -> AsrResult:
         self.calls.append(language)
+        self.hints.append(tuple(hints))
         segments = []
         for s, e, text in sorted(self.script):
             chunk = audio.samples[0, int(s * SAMPLE_RATE) : int(e * SAMPLE_RATE)]
@@ -108,6 +112,17 @@ def test_stereo_call_takes_speakers_from_channels_and_roles_from_the_channel_map
     assert t.roles is not None and t.roles.method == "channel" and t.roles.confidence == 1.0
     assert t.diarization_method == "channels" and result.diarization.method == "channels"
     assert dict(t.meta)["mode"] == "stereo" and t.duration == pytest.approx(DURATION)
+
+
+def test_the_recogniser_gets_the_hints_of_the_calls_language() -> None:
+    audio = Audio(np.stack([_channel(CUSTOMER), _channel(AGENT)]))
+    hints = RecognitionHints((("zh", ("您好。",)), ("en", ("Goodbye.",))))
+    stereo, mono = FakeTranscriber(SCRIPT), FakeTranscriber(SCRIPT)
+    analyze_speech(audio, None, _models(stereo), SpeechOptions(language="en", agent_channel=1, hints=hints))
+    assert stereo.hints == [("Goodbye.",), ("Goodbye.",)]
+    analyze_speech(audio, None, _models(mono, FakeDiarizer(_mono_turns())),
+                   SpeechOptions(language="zh", force_mono=True, hints=hints))
+    assert mono.hints == [("您好。",)]
 
 
 def test_mono_call_is_diarized_and_roles_come_from_content() -> None:

@@ -178,3 +178,39 @@ def test_the_batch_transcriber_takes_the_band_settings(monkeypatch: pytest.Monke
     assert model.kwargs["no_repeat_ngram_size"] == 0
     models.whisper_transcriber(settings, "zh").transcribe(AUDIO, "zh")
     assert model.kwargs["no_repeat_ngram_size"] == 4
+
+
+def test_the_calls_hints_join_the_hotwords_on_the_bands_configured() -> None:
+    model = FakeWhisper([])
+    phone = Audio(np.zeros((1, 16000 * 5), np.float32), original_sample_rate=8000)
+    hints = ("Thank you for calling, Construction Bank, agent.", "Goodbye.")
+    transcriber = _transcriber(model, hotwords=("Dragon Card",), hints_narrowband=True)
+    transcriber.transcribe(phone, "en", hints=hints)
+    assert model.kwargs["hotwords"] == "Dragon Card Thank you for calling, Construction Bank, agent. Goodbye."
+    transcriber.transcribe(AUDIO, "en", hints=hints)  # wideband: the settings' hotwords only
+    assert model.kwargs["hotwords"] == "Dragon Card"
+    _transcriber(model, hints_wideband=True).transcribe(AUDIO, "en", hints=hints)
+    assert model.kwargs["hotwords"] == " ".join(hints)
+    _transcriber(model).transcribe(phone, "en", hints=hints)  # hints off
+    assert model.kwargs["hotwords"] is None
+
+
+def test_rubric_hints_are_set_per_recogniser(monkeypatch: pytest.MonkeyPatch) -> None:
+    """By default the English model takes hints on 8 kHz calls and the multilingual one never (Whisper
+    base writes Chinese hints into the transcript where no one said them)."""
+    from qa_service.pipeline import models
+    from qa_service.settings import Settings
+
+    monkeypatch.setattr(models, "resolve_model", lambda role, settings: SimpleNamespace(path="/weights"))
+    model = FakeWhisper([])
+    monkeypatch.setattr(models, "load_whisper", lambda *args: model)
+    phone = Audio(np.zeros((1, 16000 * 5), np.float32), original_sample_rate=8000)
+    models.whisper_transcriber(Settings(), "en").transcribe(phone, "en", hints=("Goodbye.",))
+    assert model.kwargs["hotwords"] == "Goodbye."
+    models.whisper_transcriber(Settings(), "en").transcribe(AUDIO, "en", hints=("Goodbye.",))
+    assert model.kwargs["hotwords"] is None
+    models.whisper_transcriber(Settings(), "zh").transcribe(phone, "zh", hints=("再见。",))
+    assert model.kwargs["hotwords"] is None
+    every = Settings(asr_rubric_hints="all", asr_rubric_hints_en=None)  # type: ignore[call-arg]
+    models.whisper_transcriber(every, "en").transcribe(AUDIO, "en", hints=("Goodbye.",))
+    assert model.kwargs["hotwords"] == "Goodbye."

@@ -89,10 +89,10 @@ def test_assembled_model_is_verified_and_rebuilt_when_corrupt(tmp_path: Path) ->
 def test_a_review_confidence_outside_0_1_is_a_clear_error(tmp_path: Path) -> None:
     from qa_service.errors import ConfigError
 
-    text = MANIFEST.read_text(encoding="utf-8").replace("review_confidence = 0.2", "review_confidence = 2")
+    text = MANIFEST.read_text(encoding="utf-8").replace("review_confidence = 0.0", "review_confidence = 2", 1)
     assert "review_confidence = 2" in text
     bad = tmp_path / "manifest.toml"
     bad.write_text(text, encoding="utf-8")
     with pytest.raises(ConfigError, match=r"asr_en\]\.review_confidence: expected a number from 0 to 1"):
         load_manifest(bad)
-    assert load_manifest(MANIFEST)["asr_en"].review_confidence == 0.2
+    assert load_manifest(MANIFEST)["asr_en"].review_confidence == 0.0
