@@ -69,6 +69,7 @@ def _whisper_model(settings: Settings, language: str | None) -> tuple[WhisperMod
 def whisper_transcriber(settings: Settings, language: str | None) -> WhisperTranscriber:
     """The (cached) Whisper model for ``language``, wrapped with the settings' decoding options."""
     model, device = _whisper_model(settings, language)
+    bands = hints_bands(settings, language)
     config = WhisperConfig(
         beam_size=beam_size(settings, language),
         batch_size=settings.asr_batch_size,
@@ -77,8 +78,8 @@ def whisper_transcriber(settings: Settings, language: str | None) -> WhisperTran
         hotwords=tuple(settings.hotwords),
         no_repeat_ngram_size=settings.asr_no_repeat_ngram_size,
         no_repeat_ngram_size_narrowband=settings.asr_no_repeat_ngram_size_8k,
-        hints_wideband=rubric_hints(settings, language) == "all",
-        hints_narrowband=rubric_hints(settings, language) in ("all", "8k"),
+        hints_wideband=bands == "all",
+        hints_narrowband=bands in ("all", "8k"),
     )
     return WhisperTranscriber(model, config)
 
@@ -105,8 +106,8 @@ def diarizer(settings: Settings) -> Diarizer:
     return load_diarizer(settings)
 
 
-def rubric_hints(settings: Settings, language: str | None) -> str:
-    """Where the recogniser of ``language`` takes the call's rubric hints: "off", "8k" or "all"."""
+def hints_bands(settings: Settings, language: str | None) -> str:
+    """On which bands the recogniser of ``language`` takes the call's rubric hints: "off", "8k" or "all"."""
     if language == "en" and settings.asr_rubric_hints_en is not None:
         return settings.asr_rubric_hints_en
     return settings.asr_rubric_hints

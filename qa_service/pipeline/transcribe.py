@@ -79,7 +79,8 @@ class WhisperConfig:
     def decode_kwargs(self, language: str | None, duration: float | None = None, *,
                       narrowband: bool = False, hints: Sequence[str] = ()) -> dict[str, Any]:
         """faster-whisper ``transcribe`` arguments (the benchmark's naive baseline uses them too)."""
-        hotwords = (*self.hotwords, *(hints if (self.hints_narrowband if narrowband else self.hints_wideband) else ()))
+        takes_hints = self.hints_narrowband if narrowband else self.hints_wideband
+        hotwords = (*self.hotwords, *hints) if takes_hints else self.hotwords
         cap = {} if self.max_tokens_per_s is None or duration is None else {
             "max_new_tokens": min(_MAX_NEW_TOKENS, int(self.max_tokens_per_s * duration) + _TOKEN_ALLOWANCE)}
         return {
