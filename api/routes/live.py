@@ -29,7 +29,7 @@ from fastapi import APIRouter, Depends, Request, WebSocket, WebSocketDisconnect
 from starlette.concurrency import run_in_threadpool
 
 from api.deps import Require, principal_of_token
-from qa_service.domain import Direction, Role, to_pcm16
+from qa_service.domain import Campaign, Direction, Role, to_pcm16
 from qa_service.errors import LiveProtocolError, QAError, SignatureError
 from qa_service.live import signature
 from qa_service.live.audiohook import Session
@@ -187,9 +187,9 @@ async def audiohook(ws: WebSocket) -> None:
                 call = hub.start(LiveStart(
                     call_id=str(custom.get("call_id") or info.conversation_id or session.session_id),
                     agent_id=custom.get("agent_id"), team=custom.get("team"),
-                    direction=Direction(custom.get("direction", "inbound")),
+                    direction=_direction(custom),
                     language=_language(info.language, settings.language if settings.language != "auto" else "zh"),
-                    rate=info.media.rate, roles=roles, source="audiohook", campaign=custom.get("campaign")))
+                    rate=info.media.rate, roles=roles, source="audiohook", campaign=_campaign(custom)))
                 pump = _Pump(hub, call)
             for reply in outcome.replies:
                 await ws.send_text(json.dumps(reply))
@@ -230,15 +230,30 @@ def _plain_start(meta: Any) -> tuple[LiveStart, str, int]:
         raise LiveProtocolError("agent_channel: 0 or 1", code=400)
     roles = (Role.AGENT,) if channels == 1 else tuple(
         Role.AGENT if i == agent_channel else Role.CUSTOMER for i in range(2))
-    try:
-        direction = Direction(meta.get("direction", "inbound"))
-    except ValueError as exc:
-        raise LiveProtocolError("direction: inbound or outbound", code=400) from exc
+    direction = _direction(meta)
     language = meta.get("language") or "zh"
     if language not in ("zh", "en"):
         raise LiveProtocolError("language: zh or en", code=400)
     return (LiveStart(call_id, meta.get("agent_id"), meta.get("team"), direction, language, int(rate), roles,
-                      "stream", meta.get("campaign"), meta.get("customer_ref")), fmt, int(channels))
+                      "stream", _campaign(meta), meta.get("customer_ref")), fmt, int(channels))
+
+
+def _direction(meta: dict[str, Any]) -> Direction:
+    try:
+        return Direction(meta.get("direction") or "inbound")
+    except ValueError as exc:
+        raise LiveProtocolError("direction: inbound or outbound", code=400) from exc
+
+
+def _campaign(meta: dict[str, Any]) -> Campaign | None:
+    """The outbound programme, which picks the call's rubric (and so its live checks)."""
+    value = meta.get("campaign")
+    if not value:
+        return None
+    try:
+        return Campaign(str(value).lower())
+    except ValueError as exc:
+        raise LiveProtocolError(f"campaign: {', '.join(c.value for c in Campaign)}", code=400) from exc
 
 
 @router.websocket("/live/stream")

@@ -117,6 +117,8 @@ def evaluate(
                                   "heard and compare each item with the answers (and with the reference)."),
     calibrate: bool = typer.Option(False, "--calibrate", help="Sample calls: choose review_confidence per "
                                    "language on half the calls, report before/after on the other half."),
+    live: bool = typer.Option(False, "--live", help="Sample calls: follow each as a live 8 kHz call and compare "
+                              "the live alerts with the answers (instead of the recorded-call figures)."),
 ) -> None:
     """Run the pipeline over a folder; print WER/CER, DER, role accuracy and real-time factor (and, with
     --verdicts, rubric item agreement, the review share and the accuracy of the verdicts not reviewed)."""
@@ -131,6 +133,9 @@ def evaluate(
     folder = directory or settings.sample_dir
     if not folder.is_dir():
         raise typer.BadParameter(f"{folder} is not a folder")
+    if live:
+        _live_alerts(folder, settings, as_json, limit, language)
+        return
     items = discover(folder, MODES if mode == "all" else (mode,))
     if limit is not None:
         names = list(dict.fromkeys(i.name for i in items))[:limit]
@@ -153,6 +158,38 @@ def evaluate(
     if verdicts or calibrate:
         typer.echo("")
         typer.echo(_verdict_text(summary.rows, settings, calibrate))
+
+
+def _live_alerts(folder: Path, settings: Any, as_json: bool, limit: int | None, language: str | None) -> None:
+    import tempfile
+    from dataclasses import asdict
+
+    from qa_service.evaluation.live_alerts import evaluate_live_alerts, format_live_alerts, tally
+    from qa_service.rubrics import load_rubrics
+    from qa_service.samples import iter_samples
+    from qa_service.services.context import ServiceContext
+    from qa_service.services.live import LiveHub
+    from qa_service.store.migrate import upgrade
+
+    samples = [s for s in iter_samples(folder) if language is None or s.language == language][:limit]
+    if not samples:
+        raise typer.BadParameter(f"no sample calls in {folder}")
+    with tempfile.TemporaryDirectory() as tmp:  # the hub's store; nothing of it is kept
+        scratch = settings.model_copy(update={"data_dir": Path(tmp), "database_url": None})
+        upgrade(scratch)
+        hub = LiveHub(ServiceContext(scratch), workers=1)
+        try:
+            cases = evaluate_live_alerts(hub, samples, load_rubrics(settings.rubric_dir, settings.rubric_vars),
+                                         on_case=lambda c: typer.echo(f"  {c.call_id}: {c.seconds:.1f} s", err=True))
+        finally:
+            hub.close()
+    if as_json:
+        typer.echo(json.dumps({"cases": [{**asdict(c), "expected": sorted(c.expected), "fired": sorted(c.fired)}
+                                         for c in cases],
+                               "tally": [{**asdict(t), "agreement": t.agreement} for t in tally(cases)]},
+                              ensure_ascii=False, indent=2))
+    else:
+        typer.echo(format_live_alerts(cases))
 
 
 def _verdict_text(rows: Any, settings: Any, with_calibration: bool) -> str:

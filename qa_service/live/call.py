@@ -67,6 +67,7 @@ class LiveCall:
     language: str
     checks: LiveChecks
     vad: VadConfig = field(default_factory=VadConfig)
+    hints: tuple[str, ...] = ()  # the phrases of the call's rubric, for the recogniser (rubrics.hints)
     started: float = field(default_factory=time.monotonic)
     utterances: list[LiveUtterance] = field(default_factory=list)
     alerts: list[Alert] = field(default_factory=list)

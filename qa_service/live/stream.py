@@ -36,6 +36,7 @@ class Chunk:
     samples: npt.NDArray[np.float32]  # 16 kHz mono
     arrived: float  # time.monotonic() when its last audio arrived
     partial: bool = False  # a snapshot of a chunk still open (its final chunk comes later)
+    source_rate: int = SAMPLE_RATE  # of the audio as it arrived (8000: telephone band, upsampled here)
 
 
 def to_16k(samples: npt.NDArray[np.float32], rate: int) -> npt.NDArray[np.float32]:
@@ -121,7 +122,7 @@ class ChannelStream:
         self._chunk, self._chunk_start_s, self._speech_s, self._quiet_s = [], None, 0.0, 0.0
         if start is None or speech < self.config.min_speech_s:
             return None
-        return Chunk(self.channel, start, self.position_s, samples, arrived)
+        return Chunk(self.channel, start, self.position_s, samples, arrived, source_rate=self.rate or SAMPLE_RATE)
 
     @property
     def open_start_s(self) -> float | None:
@@ -138,7 +139,7 @@ class ChannelStream:
             return None
         self._partial_at_s = self.position_s
         return Chunk(self.channel, start, self.position_s, np.concatenate(self._chunk),
-                     time.monotonic() if now is None else now, partial=True)
+                     time.monotonic() if now is None else now, partial=True, source_rate=self.rate or SAMPLE_RATE)
 
     def flush(self, *, now: float | None = None) -> Chunk | None:
         """The chunk in progress at the end of the call."""

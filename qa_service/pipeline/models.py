@@ -13,7 +13,7 @@ import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from qa_service.domain import Audio
 from qa_service.pipeline.transcribe import Transcriber, WhisperConfig, WhisperTranscriber, load_whisper
@@ -69,19 +69,19 @@ def _whisper_model(settings: Settings, language: str | None) -> tuple[WhisperMod
 def whisper_transcriber(settings: Settings, language: str | None) -> WhisperTranscriber:
     """The (cached) Whisper model for ``language``, wrapped with the settings' decoding options."""
     model, device = _whisper_model(settings, language)
-    bands = hints_bands(settings, language)
-    config = WhisperConfig(
-        beam_size=beam_size(settings, language),
-        batch_size=settings.asr_batch_size,
-        batched=device == "cuda",
-        vad_filter=settings.vad_filter,
-        hotwords=tuple(settings.hotwords),
-        no_repeat_ngram_size=settings.asr_no_repeat_ngram_size,
-        no_repeat_ngram_size_narrowband=settings.asr_no_repeat_ngram_size_8k,
-        hints_wideband=bands == "all",
-        hints_narrowband=bands in ("all", "8k"),
-    )
+    config = WhisperConfig(beam_size=beam_size(settings, language), batch_size=settings.asr_batch_size,
+                           batched=device == "cuda", **_shared_options(settings, language))
     return WhisperTranscriber(model, config)
+
+
+def _shared_options(settings: Settings, language: str | None) -> dict[str, Any]:
+    """The decoding options recorded and live calls share: VAD, hotwords, the loop guard and the rubric
+    hints, each per band."""
+    bands = hints_bands(settings, language)
+    return {"vad_filter": settings.vad_filter, "hotwords": tuple(settings.hotwords),
+            "no_repeat_ngram_size": settings.asr_no_repeat_ngram_size,
+            "no_repeat_ngram_size_narrowband": settings.asr_no_repeat_ngram_size_8k,
+            "hints_wideband": bands == "all", "hints_narrowband": bands in ("all", "8k")}
 
 
 #: Live utterances: speech runs at up to ~5 Mandarin characters or ~4 English words a second, a few
@@ -92,10 +92,11 @@ LIVE_TOKENS_PER_S = 12.0
 def live_transcriber(settings: Settings, language: str | None) -> WhisperTranscriber:
     """The same cached Whisper model, decoding one live utterance for latency: ``live_beam_size`` and the
     tokens capped by the utterance's length. Silero VAD stays on: without it Whisper decodes the
-    pauses inside an utterance into loops and takes longer, not shorter (measured on the sample calls)."""
+    pauses inside an utterance into loops and takes longer, not shorter (measured on the sample calls).
+    Otherwise decoded as a recorded call of the same band is (rubric hints, loop guard)."""
     return WhisperTranscriber(_whisper_model(settings, language)[0],
-                              WhisperConfig(beam_size=settings.live_beam_size, vad_filter=settings.vad_filter,
-                                            hotwords=tuple(settings.hotwords), max_tokens_per_s=LIVE_TOKENS_PER_S))
+                              WhisperConfig(beam_size=settings.live_beam_size, max_tokens_per_s=LIVE_TOKENS_PER_S,
+                                            **_shared_options(settings, language)))
 
 
 def diarizer(settings: Settings) -> Diarizer:

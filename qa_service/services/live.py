@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from sqlalchemy import select
 
-from qa_service.domain import CallMetadata, Direction, Role
+from qa_service.domain import CallMetadata, Campaign, Direction, Role
 from qa_service.domain.audio import Audio
 from qa_service.errors import Conflict, NotFound
 from qa_service.ingest.upload import UploadItem, upload_and_queue
@@ -34,6 +34,7 @@ from qa_service.live.call import Alert, LiveCall, LiveUtterance
 from qa_service.live.checks import LiveChecks
 from qa_service.live.stream import Chunk, VadConfig
 from qa_service.rubrics import select_rubric
+from qa_service.rubrics.hints import rubric_hints
 from qa_service.services.access import Permission, Principal
 from qa_service.services.context import ServiceContext
 from qa_service.services.dispatch import Dispatcher
@@ -49,7 +50,9 @@ log = logging.getLogger(__name__)
 
 #: ``listener(kind, payload)``: kind "utterance", "partial", "alert", "audio" (bytes) or "ended"
 Listener = Callable[[str, Any], None]
-Recogniser = Callable[[Chunk, str], list[tuple[str, float, float]]]
+#: ``recogniser(chunk, language, hints)``: the chunk's (text, start, end) segments; ``hints`` are the phrases
+#: of the call's rubric (:mod:`qa_service.rubrics.hints`), taken or not as the recogniser's band settings say.
+Recogniser = Callable[[Chunk, str, Sequence[str]], list[tuple[str, float, float]]]
 
 
 def whisper_recogniser(ctx: ServiceContext) -> Recogniser:
@@ -59,14 +62,21 @@ def whisper_recogniser(ctx: ServiceContext) -> Recogniser:
 
     transcribers: dict[str, WhisperTranscriber] = {}  # per language: resolved once, not per utterance
 
-    def recognise(chunk: Chunk, language: str) -> list[tuple[str, float, float]]:
+    def recognise(chunk: Chunk, language: str, hints: Sequence[str]) -> list[tuple[str, float, float]]:
         transcriber = transcribers.get(language)
         if transcriber is None:
             transcriber = transcribers.setdefault(language, live_transcriber(ctx.settings, language))
-        result = transcriber.transcribe(Audio(chunk.samples[None, :].astype(np.float32)), language)
+        audio = Audio(chunk.samples[None, :].astype(np.float32), original_sample_rate=chunk.source_rate)
+        result = transcriber.transcribe(audio, language, hints=hints)
         return [(s.text, s.start, s.end) for s in result.segments]
 
     return recognise
+
+
+def _hints(call: LiveCall, chunk: Chunk) -> tuple[str, ...]:
+    """The rubric's phrases are the agent's: on the customer's channel they are only words to echo
+    (8 kHz English sample calls: customer WER 49.7% without, 64.6% with them there)."""
+    return call.hints if call.roles[chunk.channel] is Role.AGENT else ()
 
 
 @dataclass(frozen=True)
@@ -79,7 +89,7 @@ class LiveStart:
     rate: int
     roles: tuple[Role, ...]
     source: str  # "audiohook" or "stream"
-    campaign: str | None = None
+    campaign: Campaign | None = None  # outbound programme: picks the rubric
     customer_ref: str | None = None
 
 
@@ -123,14 +133,15 @@ class LiveHub:
     # ------------------------------------------------------------------ calls
     def start(self, s: LiveStart) -> LiveCall:
         settings = self.ctx.settings
-        meta = CallMetadata(s.call_id, s.direction, s.language, s.agent_id, s.team,
+        meta = CallMetadata(s.call_id, s.direction, s.language, s.agent_id, s.team, campaign=s.campaign,
                             started_at=datetime.now(UTC))
         rubric = select_rubric(self._rubrics(), meta, s.language)  # loaded once, again only when the files change
         if rubric is None:
             log.warning("live call %s: no rubric for live checks", s.call_id)
         call = LiveCall(s.call_id, meta, s.rate, s.roles, s.language,
                         LiveChecks(rubric, silence_s=settings.live_silence_s),
-                        vad=VadConfig(partial_s=settings.live_partial_s))
+                        vad=VadConfig(partial_s=settings.live_partial_s),
+                        hints=rubric_hints(rubric) if rubric is not None else ())
         with self._lock:
             if s.call_id in self._calls and self._calls[s.call_id].state == "live":
                 raise Conflict(f"live call {s.call_id!r} is already in progress", call_id=s.call_id)
@@ -174,14 +185,14 @@ class LiveHub:
         return fut
 
     def transcribe_partial(self, call: LiveCall, chunk: Chunk) -> None:
-        partial = call.partial_transcribed(chunk, self.recogniser(chunk, call.language))
+        partial = call.partial_transcribed(chunk, self.recogniser(chunk, call.language, _hints(call, chunk)))
         if partial is not None:
             self.publish(call.call_id, [("partial", partial)])
 
     def transcribe(self, call: LiveCall, chunk_id: int, chunk: Chunk) -> list[Alert]:
         """Run in the hub's executor: the chunk's text into the call, and to its listeners."""
         before = len(call.utterances)
-        alerts = call.transcribed(chunk_id, chunk, self.recogniser(chunk, call.language))
+        alerts = call.transcribed(chunk_id, chunk, self.recogniser(chunk, call.language, _hints(call, chunk)))
         self.publish(call.call_id, [("utterance", u) for u in call.utterances[before:]] +
                      [("alert", a) for a in alerts])
         return alerts
@@ -205,7 +216,8 @@ class LiveHub:
         with tempfile.TemporaryDirectory(dir=self.ctx.settings.data_dir) as tmp:
             path = call.write_recording(Path(tmp) / f"{call.call_id}.wav")
             meta = {"call_id": call.call_id, "direction": s.direction.value, "language": s.language,
-                    "agent_id": s.agent_id, "team": s.team, "campaign": s.campaign, "agent_channel": 0,
+                    "agent_id": s.agent_id, "team": s.team, "agent_channel": 0,
+                    "campaign": s.campaign.value if s.campaign else None,
                     "started_at": call.metadata.started_at.isoformat() if call.metadata.started_at else None,
                     "customer_ref": s.customer_ref}
             report = upload_and_queue(self.ctx, dispatcher, [UploadItem(path, path.name, {

@@ -3,6 +3,8 @@ the agent speaks in a 300 Hz tone, the customer in a 500 Hz tone, and each "says
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 
 from qa_service.live.stream import Chunk
@@ -10,7 +12,7 @@ from qa_service.live.stream import Chunk
 AGENT_SAYS, CUSTOMER_SAYS = "您好，建设银行，工号1023为您服务。这个我不知道", "我要投诉你们的服务"
 
 
-def fake_recogniser(chunk: Chunk, language: str) -> list[tuple[str, float, float]]:
+def fake_recogniser(chunk: Chunk, language: str, hints: Sequence[str] = ()) -> list[tuple[str, float, float]]:
     """The agent's tone is 300 Hz, the customer's 500 Hz: each 'says' their line."""
     spectrum = np.abs(np.fft.rfft(chunk.samples))
     peak = np.argmax(spectrum) * 16000 / chunk.samples.size

@@ -184,5 +184,9 @@ def test_plain_stream_rejects_bad_frames(live: TestClient) -> None:
     with live.websocket_connect("/live/stream", headers={"x-api-key": API_KEY}) as ws:
         ws.send_text(json.dumps({**meta, "rate": 44100}))
         assert json.loads(ws.receive_text())["code"] == 415
+    with live.websocket_connect("/live/stream", headers={"x-api-key": API_KEY}) as ws:
+        ws.send_text(json.dumps({**meta, "call_id": "LIVE-5", "direction": "outbound", "campaign": "lottery"}))
+        reply = json.loads(ws.receive_text())
+        assert reply["code"] == 400 and "marketing" in reply["message"]
     with pytest.raises(WebSocketDisconnect), live.websocket_connect("/live/stream"):
         pass

@@ -160,3 +160,24 @@ def test_eval_verdicts_and_calibration_on_sample_calls() -> None:
                                         "--calibrate"])
     assert table.exit_code == 0, table.output
     assert "rubric verdicts" in table.stdout and "review_confidence sweep" in table.stdout
+
+
+def test_eval_live_follows_sample_calls_and_tallies_their_alerts(monkeypatch: pytest.MonkeyPatch) -> None:
+    from qa_service.services import live
+    from qa_service.settings import Settings
+
+    def silent(ctx: object) -> object:  # hears nothing: every expected alert is missed, none false
+        return lambda chunk, language, hints: []
+
+    monkeypatch.setattr(live, "whisper_recogniser", silent)
+    folder = str(Settings().sample_dir)
+    result = runner.invoke(build_app(), ["eval", folder, "--live", "--limit", "2", "--language", "en", "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert [c["call_id"] for c in data["cases"]] == ["en_inbound_account_no_closing",
+                                                     "en_inbound_bill_payment_forbidden"]
+    by = {(t["kind"], t["language"]): t for t in data["tally"]}
+    assert by[("forbidden_phrase", "en")]["missed"] == 1  # the forbidden phrase was not heard
+    assert by[("greeting_missing", "en")]["false_alarms"] == 2  # nor the greetings
+    table = runner.invoke(build_app(), ["eval", folder, "--live", "--limit", "1", "--language", "en"])
+    assert table.exit_code == 0 and "greeting_missing" in table.stdout and "real-time factor" in table.stdout

@@ -152,6 +152,24 @@ def test_the_live_transcriber_decodes_greedily_with_a_cap(monkeypatch: pytest.Mo
     assert model.kwargs["vad_filter"] is True
 
 
+def test_the_live_transcriber_decodes_a_telephone_chunk_as_a_telephone_call(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Live 8 kHz chunks get what recorded 8 kHz calls get: the loop guard and (English) the rubric hints."""
+    from qa_service.pipeline import models
+    from qa_service.settings import Settings
+
+    monkeypatch.setattr(models, "resolve_model", lambda role, settings: SimpleNamespace(path="/weights"))
+    model = FakeWhisper([])
+    monkeypatch.setattr(models, "load_whisper", lambda *args: model)
+    phone = Audio(np.zeros((1, 16000 * 5), np.float32), original_sample_rate=8000)
+    live = models.live_transcriber(Settings(), "en")
+    live.transcribe(phone, "en", hints=("Goodbye.",))
+    assert model.kwargs["hotwords"] == "Goodbye." and model.kwargs["no_repeat_ngram_size"] == 3
+    live.transcribe(AUDIO, "en", hints=("Goodbye.",))
+    assert model.kwargs["hotwords"] is None and model.kwargs["no_repeat_ngram_size"] == 0
+    models.live_transcriber(Settings(), "zh").transcribe(phone, "zh", hints=("再见。",))
+    assert model.kwargs["hotwords"] is None
+
+
 def test_telephone_band_audio_may_not_repeat_trigrams_and_wideband_is_left_alone() -> None:
     model = FakeWhisper([])
     transcriber = _transcriber(model, no_repeat_ngram_size_narrowband=3)
