@@ -12,20 +12,17 @@ neither), a false alarm, or missed."""
 
 from __future__ import annotations
 
-import logging
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from qa_service.domain import Outcome, Role
+from qa_service.domain import ContactReason, Outcome, Role
 from qa_service.live.call import LiveCall
 from qa_service.live.simulate import FRAME_S, SimCall, load_call
 from qa_service.rubrics import Rubric, select_rubric
 from qa_service.rubrics.schema import ForbiddenPhraseItem, RequiredPhraseItem, WindowKind
 from qa_service.samples import SampleCall
 from qa_service.services.live import LiveHub, LiveStart
-
-log = logging.getLogger(__name__)
 
 #: The alert kinds the sample answers say something about.
 KINDS = ("greeting_missing", "forbidden_phrase", "complaint", "escalation")
@@ -51,16 +48,15 @@ class LiveAlertCase:
 
 def expected_alerts(sample: SampleCall, rubric: Rubric | None) -> frozenset[str]:
     """The alerts the sample's answers call for (see the module docstring)."""
-    outcomes = dict(sample.expected.rubric)
+    failed = {item for item, outcome in sample.expected.rubric if outcome is Outcome.FAIL}
+    items = rubric.items if rubric else ()
     want = set()
-    first_window = [i.id for i in (rubric.items if rubric else ()) if isinstance(i, RequiredPhraseItem)
-                    and i.window.kind is WindowKind.FIRST and i.window.seconds is not None]
-    if any(outcomes.get(item) is Outcome.FAIL for item in first_window):
+    if any(isinstance(i, RequiredPhraseItem) and i.window.kind is WindowKind.FIRST and i.window.seconds is not None
+           and i.id in failed for i in items):
         want.add("greeting_missing")
-    forbidden = [i.id for i in (rubric.items if rubric else ()) if isinstance(i, ForbiddenPhraseItem)]
-    if any(outcomes.get(item) is Outcome.FAIL for item in forbidden):
+    if any(isinstance(i, ForbiddenPhraseItem) and i.id in failed for i in items):
         want.add("forbidden_phrase")
-    if any(r.value == "complaint" for r in sample.expected.contact_reasons):
+    if ContactReason.COMPLAINT in sample.expected.contact_reasons:
         want.add("complaint")
     if sample.expected.escalation_risk:
         want.add("escalation")
