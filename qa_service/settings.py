@@ -43,7 +43,11 @@ class Settings(BaseSettings):
     # compute ------------------------------------------------------------------------------------
     device: Literal["auto", "cpu", "cuda"] = "auto"
     compute_type: str = Field(default="auto", description="CTranslate2 compute type; auto picks by device.")
-    cpu_threads: int = Field(default=0, description="Threads per model; 0 = all cores.")
+    cpu_threads: int = Field(
+        default=0,
+        description="Threads per speech model; 0 = all cores (the call classifier always runs at one thread, "
+        "so its scores do not depend on the cores).",
+    )
     asr_beam_size: int = 1
     asr_beam_size_en: int | None = Field(
         default=5, description="Beam size for the English model (empty = asr_beam_size): beam 5 takes "

@@ -39,6 +39,7 @@ from qa_service.classifiers.heads import (
     ensemble_probs,
 )
 from qa_service.classifiers.rules import MODEL_ONLY, DecisionRules, apply_rules
+from qa_service.classifiers.threads import CLASSIFIER_THREADS, fixed_torch_threads
 from qa_service.domain import (
     CallMetadata,
     CallTranscript,
@@ -217,6 +218,8 @@ class NeuralCallClassifier:
         self.config = config
         self._embed = embed
         self.name = name
+        #: torch threads of the forward passes: fixed, so results do not depend on the cores given
+        self.threads = CLASSIFIER_THREADS
         self._keywords = KeywordClassifier()
 
     def classify(self, transcript: CallTranscript, metadata: CallMetadata | None = None) -> Classification:
@@ -230,10 +233,20 @@ class NeuralCallClassifier:
         *,
         with_rules: bool = True,
     ) -> list[Classification]:
-        """Classify calls; all their utterances go through the encoder together. ``with_rules``
+        """Classify calls; all their utterances go through the encoder together, at :attr:`threads`
+        torch threads whatever the process's count (so the scores do not depend on it). ``with_rules``
         False: the model's own decisions, without its decision rules (to evaluate and choose them)."""
+        with fixed_torch_threads(self.threads):
+            return self._classify_many(calls, embed or self._embed, batch_size, with_rules)
+
+    def _classify_many(
+        self,
+        calls: Sequence[tuple[CallTranscript, CallMetadata | None]],
+        embed: Embedder,
+        batch_size: int,
+        with_rules: bool,
+    ) -> list[Classification]:
         rules = self.config.decision_rules if with_rules else MODEL_ONLY
-        embed = embed or self._embed
         texts = [utterance_texts(t) for t, _ in calls]
         flat = embed([s for ts in texts for s in ts])
         inputs, offset = [], 0
